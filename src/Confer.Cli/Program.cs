@@ -1,6 +1,18 @@
+using System.CommandLine;
+using Confer.Cli.Commands;
+
 namespace Confer.Cli;
 
+/// <summary>The <c>confer</c> command: one sub-command per area, each built by its own factory.</summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args) => BuildRootCommand().Parse(args).InvokeAsync();
+
+    /// <summary>Builds the command tree; tests parse against the same tree.</summary>
+    internal static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("Confer: federated learning for .NET. Train one model across organisations without moving their data.");
+        root.Subcommands.Add(TrainCommand.Create());
+        return root;
+    }
 }
