@@ -9,6 +9,7 @@ public sealed class ImageDataset
 {
     private readonly byte[] _pixels;
     private readonly byte[] _labels;
+    private readonly IReadOnlyList<string> _classNames = [];
 
     /// <summary>Creates a data set over the given buffers (taken, not copied).</summary>
     /// <param name="name">A short name for messages, e.g. <c>fashion-mnist/train</c>.</param>
@@ -74,6 +75,27 @@ public sealed class ImageDataset
     /// <summary>The number of classes.</summary>
     public int ClassCount { get; }
 
+    /// <summary>
+    /// The classes' names, indexed by label (e.g. <c>Trouser</c> for label 1 of Fashion-MNIST);
+    /// empty (the default) when the classes have no names. When set, it holds exactly
+    /// <see cref="ClassCount"/> names.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of names is neither zero nor <see cref="ClassCount"/>.</exception>
+    public IReadOnlyList<string> ClassNames
+    {
+        get => _classNames;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count != 0 && value.Count != ClassCount)
+            {
+                throw new ArgumentException($"Data set '{Name}' has {ClassCount} classes but {value.Count} class names were given.", nameof(value));
+            }
+
+            _classNames = value.ToArray();
+        }
+    }
+
     /// <summary>All images' bytes, one image after the other.</summary>
     public ReadOnlySpan<byte> Pixels => _pixels;
 
@@ -112,7 +134,38 @@ public sealed class ImageDataset
             labels[i] = _labels[source];
         }
 
-        return new ImageDataset(name ?? $"{Name}[{indices.Count}]", Channels, Height, Width, pixels, labels, ClassCount);
+        return new ImageDataset(name ?? $"{Name}[{indices.Count}]", Channels, Height, Width, pixels, labels, ClassCount)
+        {
+            ClassNames = _classNames,
+        };
+    }
+
+    /// <summary>A data set over the same buffers (no copy) whose classes carry the given names.</summary>
+    /// <param name="classNames">One name per class, indexed by label.</param>
+    /// <returns>The named data set.</returns>
+    /// <exception cref="ArgumentException">The number of names is not <see cref="ClassCount"/>.</exception>
+    public ImageDataset WithClassNames(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count != ClassCount)
+        {
+            throw new ArgumentException($"Data set '{Name}' has {ClassCount} classes but {classNames.Count} class names were given.", nameof(classNames));
+        }
+
+        return new ImageDataset(Name, Channels, Height, Width, _pixels, _labels, ClassCount) { ClassNames = classNames };
+    }
+
+    /// <summary>Counts the images of each class.</summary>
+    /// <returns>An array of <see cref="ClassCount"/> counts, indexed by label.</returns>
+    public int[] ClassHistogram()
+    {
+        int[] counts = new int[ClassCount];
+        foreach (byte label in _labels)
+        {
+            counts[label]++;
+        }
+
+        return counts;
     }
 
     /// <summary>The first <paramref name="count"/> images (or all, when fewer), as a copy.</summary>
