@@ -33,6 +33,14 @@ internal sealed class SeededRandom
         _s3 = SplitMix64(ref mixed);
     }
 
+    /// <summary>A generator in a given raw state, to check the algorithm against its reference outputs.</summary>
+    internal static SeededRandom FromState(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        var random = new SeededRandom(0);
+        (random._s0, random._s1, random._s2, random._s3) = (s0, s1, s2, s3);
+        return random;
+    }
+
     public ulong NextUInt64()
     {
         ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
