@@ -1,0 +1,14 @@
+namespace Confer.Federation;
+
+/// <summary>
+/// One client's failed task, as a value: the round goes on and the strategy decides what a
+/// failure means (Flower's <c>failures</c> list).
+/// </summary>
+/// <param name="ClientId">The client.</param>
+/// <param name="Reason">What went wrong.</param>
+/// <param name="Message">What went wrong, in words, with the offending value where there is one.</param>
+public sealed record ClientFailure(string ClientId, FailureReason Reason, string Message)
+{
+    /// <summary>The exception behind the failure, when there is one; not part of the history file.</summary>
+    public Exception? Exception { get; init; }
+}
