@@ -51,7 +51,7 @@ public static class FashionMnist
     ];
 
     /// <summary>The classes' names, indexed by label: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot.</summary>
-    public static IReadOnlyList<string> ClassNames => Names;
+    public static IReadOnlyList<string> ClassNames { get; } = Array.AsReadOnly(Names);
 
     /// <summary>Loads the 60,000 training images.</summary>
     /// <param name="directory">A configured folder to search first; <see langword="null"/> (the default) to search only <c>CONFER_DATA</c> and the system folder.</param>

@@ -99,8 +99,8 @@ public static class IdxReader
         }
 
         ReadOnlySpan<byte> labelBytes = labels.Buffer;
-        int bad = labelBytes.IndexOfAnyInRange((byte)classCount, byte.MaxValue);
-        if (classCount <= byte.MaxValue && bad >= 0)
+        int bad = classCount > byte.MaxValue ? -1 : labelBytes.IndexOfAnyInRange((byte)classCount, byte.MaxValue);
+        if (bad >= 0)
         {
             throw new IdxFormatException(
                 $"Data set '{name}': label {labelBytes[bad]} at index {bad} of '{labelsPath}' is not below the class count {classCount}. The label file is not the one for this data set.");
