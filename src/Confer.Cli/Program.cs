@@ -13,6 +13,7 @@ internal static class Program
     {
         var root = new RootCommand("Confer: federated learning for .NET. Train one model across organisations without moving their data.");
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 }
