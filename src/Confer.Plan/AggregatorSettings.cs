@@ -1,0 +1,9 @@
+namespace Confer.Plan;
+
+/// <summary>The plan's <c>aggregator.settings</c>.</summary>
+/// <param name="InitStatePath">Where the initial model state is read from, relative to the workspace (<c>init_state_path</c>, default <c>save/init.pbuf</c>).</param>
+/// <param name="BestStatePath">Where the best model state is saved (<c>best_state_path</c>, default <c>save/best.pbuf</c>).</param>
+/// <param name="LastStatePath">Where the last model state is saved every round (<c>last_state_path</c>, default <c>save/last.pbuf</c>).</param>
+/// <param name="RoundsToTrain">The number of rounds, at least 1 (<c>rounds_to_train</c>, required).</param>
+/// <param name="WriteLogs">Whether per-round metrics are also written to <c>logs/</c> (<c>write_logs</c>, default <see langword="false"/>).</param>
+public sealed record AggregatorSettings(string InitStatePath, string BestStatePath, string LastStatePath, int RoundsToTrain, bool WriteLogs);

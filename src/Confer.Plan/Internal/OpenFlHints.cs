@@ -1,0 +1,19 @@
+namespace Confer.Plan.Internal;
+
+/// <summary>Targeted hints for keys OpenFL plans use that Confer spells differently or does without.</summary>
+internal static class OpenFlHints
+{
+    private static readonly Dictionary<string, string> Hints = new(StringComparer.Ordinal)
+    {
+        ["use_tls"] = "Confer calls it 'tls'.",
+        ["require_client_auth"] = "Confer always requires client certificates under TLS; remove it.",
+        ["hash_salt"] = "Confer does not salt the plan hash; remove it.",
+        ["db_store_rounds"] = "Confer keeps results in its durable run store; remove it.",
+        ["persist_checkpoint"] = "Confer always writes results durably; remove it.",
+        ["persistent_db_path"] = "Confer keeps results in its durable run store; remove it.",
+        ["aggregation_type"] = "Confer sets the aggregation for the whole plan in the 'strategy' section.",
+        ["log_metric_callback"] = "Confer logs metrics itself; use 'write_logs'.",
+    };
+
+    public static string? For(string key) => Hints.GetValueOrDefault(key);
+}

@@ -1,0 +1,3 @@
+namespace Confer.Plan.Internal;
+
+internal sealed record PlanMapEntry(string Key, SourceLocation KeyLocation, PlanNode Value);
