@@ -110,15 +110,71 @@ public class WeightedMeanAccumulatorTests
 
         long perFold = (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
         Assert.True(perFold < 512, $"A fold allocated {perFold} bytes.");
-        Assert.Equal(update.ByteCount, accumulator.AccumulatorByteCount);
+        Assert.Equal(2 * update.ByteCount, accumulator.AccumulatorByteCount);
     }
 
     [Fact]
-    public void AccumulatorByteCount_Float32Model_EqualsModelSize()
+    public void AccumulatorByteCount_Float32OrFloat16Model_TwiceModelSizeSoThatAResultStaysWithinThree()
     {
-        var model = TestStates.Single("w", new float[1000]);
+        var float32 = TestStates.Single("w", new float[1000]);
+        var float16 = new ModelState([NamedTensor.Zeros("h", ElementType.Float16, [1000])]);
 
-        Assert.Equal(model.ByteCount, new WeightedMeanAccumulator(model).AccumulatorByteCount);
+        Assert.Equal(2 * float32.ByteCount, new WeightedMeanAccumulator(float32).AccumulatorByteCount);
+        Assert.Equal(2 * float16.ByteCount, new WeightedMeanAccumulator(float16).AccumulatorByteCount);
+    }
+
+    [Fact]
+    public void WriteResult_ReusedDestination_BitIdenticalToResult()
+    {
+        var a = TestStates.Model([1f, 2f, 3f], [4.0, 5.0]);
+        var b = TestStates.Model([7f, -2f, 0.5f], [1.0, -5.0]);
+        var accumulator = new WeightedMeanAccumulator(a);
+        accumulator.Fold(a, 3);
+        accumulator.Fold(b, 5);
+        ModelState destination = a.Clone();
+
+        accumulator.WriteResult(destination);
+
+        Assert.True(TestStates.BitIdentical(accumulator.Result(), destination));
+        Assert.Throws<IncompatibleModelStateException>(() => accumulator.WriteResult(TestStates.Single("w", [0f])));
+    }
+
+    [Fact]
+    public void Result_ThenFoldMore_EarlierResultUntouchedAndLaterResultCoversAll()
+    {
+        ModelState[] updates = [TestStates.Model([1f, 2f], [3.0]), TestStates.Model([5f, 6f], [7.0]), TestStates.Model([-1f, 0.5f], [2.0])];
+        var stepwise = new WeightedMeanAccumulator(updates[0]);
+        var direct = new WeightedMeanAccumulator(updates[0]);
+        stepwise.Fold(updates[0], 1);
+        stepwise.Fold(updates[1], 2);
+        ModelState early = stepwise.Result();
+        ModelState earlyCopy = early.Clone();
+
+        stepwise.Fold(updates[2], 3);
+        foreach ((ModelState update, int weight) in updates.Select((u, i) => (u, i + 1)))
+        {
+            direct.Fold(update, weight);
+        }
+
+        Assert.True(TestStates.BitIdentical(earlyCopy, early));
+        Assert.True(TestStates.BitIdentical(direct.Result(), stepwise.Result()));
+        Assert.Equal([11f / 3f, 14f / 3f], early["layer.weight"].AsReadOnlySpan<float>().ToArray());
+    }
+
+    [Fact]
+    public void Result_Float32Model_HandsOverTheSpareSoPeakStaysTwiceModelSize()
+    {
+        var model = TestStates.Single("w", new float[100_000]);
+        var accumulator = new WeightedMeanAccumulator(model, maxDegreeOfParallelism: 1);
+        accumulator.Fold(model, 1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ModelState result = accumulator.Result();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 4096, $"Result allocated {allocated} bytes.");
+        Assert.Equal(model.ByteCount, accumulator.AccumulatorByteCount);
+        Assert.Equal(model.ByteCount, result.ByteCount);
     }
 
     [Fact]

@@ -30,6 +30,21 @@ internal static class ElementKernels
         };
     }
 
+    /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
+    public static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     private static long FindFirstNonFinite<T>(ReadOnlySpan<T> values, long start, long length)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -39,13 +54,7 @@ internal static class ElementKernels
             ReadOnlySpan<T> block = values[blockStart..Math.Min(end, blockStart + ScanBlock)];
             if (!TensorPrimitives.IsFiniteAll(block))
             {
-                for (int i = 0; i < block.Length; i++)
-                {
-                    if (!T.IsFinite(block[i]))
-                    {
-                        return blockStart + i;
-                    }
-                }
+                return blockStart + IndexOfNonFinite(block);
             }
         }
 
