@@ -97,7 +97,9 @@ public sealed class WeightedMeanAccumulator
 
     /// <summary>
     /// The default number of threads a large tensor is split across: 2, or 1 on a single-core
-    /// machine. Aggregation is bound by memory bandwidth, which one core alone does not saturate.
+    /// machine. A fold is bound by memory bandwidth; on large servers one core cannot draw all of
+    /// it, while on the 2-core development machine 1 and 2 threads measured the same within noise
+    /// (see <c>bench/run.sh aggregate</c>). More threads would compete with the aggregator's I/O.
     /// </summary>
     public static int DefaultDegreeOfParallelism => Math.Min(2, Environment.ProcessorCount);
 

@@ -81,6 +81,58 @@ public class WeightedMeanAccumulatorTests
     }
 
     [Fact]
+    public void Result_AnyLength_BitIdenticalToScalarSeparatelyRoundedReference()
+    {
+        // Lengths cover the unaligned head, the vector blocks and the scalar tail of the fused kernel.
+        var gen = Gen.Int[1, 9000].SelectMany(n => Gen.Select(Gen.Float[-1e3f, 1e3f].Array[n].Array[3], Gen.Int[1, 1000].Array[3], Gen.Int[0, 3]));
+        Property.ForAll(gen, input =>
+        {
+            (float[][] xs, int[] weights, int offset) = input;
+            ModelState[] updates = xs.Select(x => TestStates.Single("w", x[Math.Min(offset, x.Length - 1)..])).ToArray();
+            var accumulator = new WeightedMeanAccumulator(updates[0], maxDegreeOfParallelism: 1);
+            for (int i = 0; i < updates.Length; i++)
+            {
+                accumulator.Fold(updates[i], weights[i]);
+            }
+
+            ReadOnlySpan<float> result = accumulator.Result()[0].AsReadOnlySpan<float>();
+            float total = weights.Sum();
+            for (int j = 0; j < result.Length; j++)
+            {
+                float acc = weights[0] * updates[0][0].AsReadOnlySpan<float>()[j];
+                acc += weights[1] * updates[1][0].AsReadOnlySpan<float>()[j];
+                acc += weights[2] * updates[2][0].AsReadOnlySpan<float>()[j];
+                Assert.Equal(BitConverter.SingleToInt32Bits(acc / total), BitConverter.SingleToInt32Bits(result[j]));
+            }
+        }, iterations: 40);
+    }
+
+    [Fact]
+    public void Fold_NonFiniteAtAnyPosition_ReportsThatIndexForFloat32AndFloat64()
+    {
+        var gen = Gen.Int[1, 9000].SelectMany(n => Gen.Select(Gen.Const(n), Gen.Int[0, n - 1], Gen.Int[0, 2].Select(k => k == 0 ? double.NaN : k == 1 ? double.PositiveInfinity : double.NegativeInfinity)));
+        Property.ForAll(gen, input =>
+        {
+            (int n, int position, double bad) = input;
+            var floats = new float[n];
+            var doubles = new double[n];
+            floats[position] = (float)bad;
+            doubles[position] = bad;
+            var good = TestStates.Model(new float[n], new double[n]);
+            var accumulator = new WeightedMeanAccumulator(good, maxDegreeOfParallelism: 1);
+            accumulator.Fold(good, 1);
+
+            var inFloats = Assert.Throws<UpdateRejectedException>(() => accumulator.Fold(TestStates.Model(floats, new double[n]), 1));
+            var inDoubles = Assert.Throws<UpdateRejectedException>(() => accumulator.Fold(TestStates.Model(new float[n], doubles), 1));
+
+            Assert.Equal(("layer.weight", (long)position), (inFloats.TensorName!, inFloats.ElementIndex!.Value));
+            Assert.Equal(("layer.bias", (long)position), (inDoubles.TensorName!, inDoubles.ElementIndex!.Value));
+            Assert.Equal(1, accumulator.Count);
+            Assert.All(accumulator.Result()[0].AsReadOnlySpan<float>().ToArray(), v => Assert.Equal(0f, v));
+        }, iterations: 60);
+    }
+
+    [Fact]
     public void MultiplyAdd_VectorizedKernel_EqualsSeparatelyRoundedScalarMultiplyThenAdd()
     {
         // The accumulator's reproducibility across CPUs rests on this: no fused multiply-add anywhere.
