@@ -50,7 +50,7 @@ public sealed class CertificateAuthority : IDisposable
     /// <param name="options">Key algorithm and validity periods; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <returns>The new CA.</returns>
-    /// <exception cref="PkiException">The workspace already has a CA (<see cref="PkiError.CaAlreadyExists"/>).</exception>
+    /// <exception cref="PkiException">The workspace already has a CA (<see cref="PkiError.CaAlreadyExists"/>) or trusts an imported one (<see cref="PkiError.TrustConflict"/>).</exception>
     public static CertificateAuthority Create(string workspaceDirectory, CertificateAuthorityOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= new CertificateAuthorityOptions();
@@ -64,6 +64,14 @@ public sealed class CertificateAuthority : IDisposable
                 PkiError.CaAlreadyExists,
                 $"The workspace already has a certificate authority ({string.Join(", ", existing)}). Creating another would invalidate every certificate it issued; "
                 + $"to start over on purpose, delete '{paths.CaDirectory}' and '{paths.CertChain}' and certify every node again.");
+        }
+
+        if (File.Exists(paths.CertChain))
+        {
+            throw new PkiException(
+                PkiError.TrustConflict,
+                $"The workspace already trusts a federation CA through '{paths.CertChain}' (imported by `confer collaborator certify --import`). "
+                + "Create the federation's CA in the aggregator's workspace instead; a collaborator's workspace never holds one.");
         }
 
         var now = timeProvider.GetUtcNow();
@@ -106,7 +114,8 @@ public sealed class CertificateAuthority : IDisposable
         options ??= new CertificateAuthorityOptions();
         options.Validate();
         var paths = new CertificatePaths(workspaceDirectory);
-        var missing = CaFiles(paths).Where(p => !File.Exists(p)).ToList();
+        // The root key is not needed after creation, and operators may keep it offline.
+        var missing = CaFiles(paths).Where(p => p != paths.RootCaKey && !File.Exists(p)).ToList();
         if (missing.Count > 0)
         {
             throw new PkiException(
@@ -312,7 +321,7 @@ public sealed class CertificateAuthority : IDisposable
                 written.Add(signedPackagePath);
             }
 
-            SecureFile.CreateDirectory(Path.GetDirectoryName(certificatePath)!, isPrivate: false);
+            SecureFile.CreateDirectory(Path.GetDirectoryName(certificatePath)!, isPrivate: true);
             SecureFile.WriteAllText(certificatePath, certificatePem, SecureFile.PublicMode);
             written.Add(certificatePath);
 

@@ -98,6 +98,20 @@ public class CertificateAuthorityTests
     }
 
     [Fact]
+    public void Create_InCollaboratorWorkspace_RefusesAndKeepsTheImportedChain()
+    {
+        using var federation = TestFederation.Create();
+        federation.EnrollCollaborator("alpha");
+        var before = federation.Snapshot();
+
+        var error = Assert.Throws<PkiException>(() => CertificateAuthority.Create(federation.CollaboratorWorkspace("alpha"), timeProvider: federation.Time));
+
+        Assert.Equal(PkiError.TrustConflict, error.Error);
+        Assert.Contains("aggregator's workspace", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, federation.Snapshot());
+    }
+
+    [Fact]
     public void Open_WorkspaceWithoutCa_SaysToRunWorkspaceCertify()
     {
         var workspace = TestFederation.NewTempDirectory();
@@ -127,6 +141,20 @@ public class CertificateAuthorityTests
         Assert.Equal(federation.Ca.Trust.RootFingerprintSha256, reopened.Trust.RootFingerprintSha256);
         using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(issued.CertificatePath));
         Assert.Equal(federation.Ca.Trust.SigningCa.Subject, certificate.Issuer);
+    }
+
+    [Fact]
+    public void Open_RootKeyMovedOffline_StillIssues()
+    {
+        using var federation = TestFederation.Create();
+        File.Delete(federation.AggregatorPaths.RootCaKey);
+        using var reopened = CertificateAuthority.Open(federation.AggregatorWorkspace, timeProvider: federation.Time);
+        var request = federation.RequestCollaborator("alpha");
+
+        var issued = reopened.CertifyCollaborator(request.PackagePath!);
+
+        Assert.Equal("alpha", issued.Record.Name);
+        Assert.True(CertificateAuthority.Exists(federation.AggregatorWorkspace));
     }
 
     [Fact]
