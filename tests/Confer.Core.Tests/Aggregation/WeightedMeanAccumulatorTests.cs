@@ -230,6 +230,22 @@ public class WeightedMeanAccumulatorTests
     }
 
     [Fact]
+    public void Result_EmptyAndScalarTensors_Aggregated()
+    {
+        ModelState Update(float scalar) => new(
+        [
+            NamedTensor.Zeros("empty", ElementType.Float32, [0, 3]),
+            NamedTensor.Create<float>("scale", [], [scalar]),
+            NamedTensor.Zeros("empty.f64", ElementType.Float64, [0]),
+        ]);
+
+        ModelState mean = ModelAggregation.WeightedMean([new(Update(1f), 1), new(Update(4f), 2)]);
+
+        Assert.Equal(0, mean["empty"].ElementCount);
+        Assert.Equal(3f, mean["scale"].AsReadOnlySpan<float>()[0]);
+    }
+
+    [Fact]
     public void Result_NothingFolded_Throws()
     {
         var accumulator = new WeightedMeanAccumulator(TestStates.Single("w", [1f]));
