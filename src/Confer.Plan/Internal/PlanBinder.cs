@@ -39,6 +39,7 @@ internal sealed class PlanBinder
     private readonly DefaultsResolver _defaults;
     private readonly ImmutableArray<string> _authorized;
     private readonly Dictionary<string, PlanMapNode> _sections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceLocation> _sectionKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlanValue> _canonical = new(StringComparer.Ordinal);
     private SourceLocation _rootLocation;
 
@@ -134,6 +135,7 @@ internal sealed class PlanBinder
                 continue;
             }
 
+            _sectionKeys[entry.Key] = entry.KeyLocation;
             switch (entry.Value)
             {
                 case PlanMapNode map:
@@ -185,7 +187,7 @@ internal sealed class PlanBinder
         {
             CheckSectionKeys(map, section, [Settings]);
             map.TryGet(Settings, out var entry);
-            settings = SettingsBinder.Bind(entry?.Value, schema, entry?.KeyLocation ?? map.Location, $"{section}.{Settings}", _problems);
+            settings = SettingsBinder.Bind(entry?.Value, schema, entry?.KeyLocation ?? _sectionKeys[section], $"{section}.{Settings}", _problems);
         }
 
         _canonical[section] = Map((Settings, settings.ToValue()));
@@ -205,7 +207,7 @@ internal sealed class PlanBinder
         }
 
         CheckSectionKeys(map, section, [Template, Settings, TypeAlias]);
-        var bound = BindTemplate(map, section, kind, defaultTemplate, common);
+        var bound = BindTemplate(map, section, _sectionKeys.GetValueOrDefault(section, _rootLocation), kind, defaultTemplate, common);
         if (bound is not null)
         {
             _canonical[section] = Map((Template, PlanValue.FromString(bound.Registration.Name)), (Settings, bound.Settings.ToValue()));
@@ -214,7 +216,7 @@ internal sealed class PlanBinder
         return bound;
     }
 
-    private BoundComponent? BindTemplate(PlanMapNode map, string path, PlanComponentKind kind, string? defaultTemplate, SettingsSchema? common)
+    private BoundComponent? BindTemplate(PlanMapNode map, string path, SourceLocation owner, PlanComponentKind kind, string? defaultTemplate, SettingsSchema? common)
     {
         map.TryGet(Template, out var template);
         if (map.TryGet(TypeAlias, out var type))
@@ -235,12 +237,12 @@ internal sealed class PlanBinder
         {
             if (defaultTemplate is null)
             {
-                _problems.Add(map.Location, $"'{path}' has no 'template' naming its {PlanTypeRegistry.Describe(kind)}. {Registered(kind)}");
+                _problems.Add(owner, $"'{path}' has no 'template' naming its {PlanTypeRegistry.Describe(kind)}. {Registered(kind)}");
                 return null;
             }
 
             name = defaultTemplate;
-            nameLocation = map.Location;
+            nameLocation = owner;
         }
         else if (template.Value is PlanScalarNode { IsNull: false } scalar)
         {
@@ -262,7 +264,7 @@ internal sealed class PlanBinder
 
         var schema = common is null ? registration.Settings : PlanSchemas.Combine(common, registration.Settings);
         map.TryGet(Settings, out var settingsEntry);
-        var settings = SettingsBinder.Bind(settingsEntry?.Value, schema, settingsEntry?.KeyLocation ?? map.Location, $"{path}.{Settings}", _problems);
+        var settings = SettingsBinder.Bind(settingsEntry?.Value, schema, settingsEntry?.KeyLocation ?? owner, $"{path}.{Settings}", _problems);
         return new BoundComponent(registration, settings);
     }
 
@@ -287,7 +289,7 @@ internal sealed class PlanBinder
         var canonical = new Dictionary<string, PlanValue>(StringComparer.Ordinal);
         if (map.Entries.IsEmpty)
         {
-            _problems.Add(map.Location, "'tasks' defines no task; define at least the tasks the assigner's groups run.");
+            _problems.Add(_sectionKeys.GetValueOrDefault(TasksSection, map.Location), "'tasks' defines no task; define at least the tasks the assigner's groups run.");
         }
 
         foreach (var entry in map.Entries)
@@ -371,7 +373,7 @@ internal sealed class PlanBinder
                 }
 
                 CheckSectionKeys(stage, path, [Template, Settings, TypeAlias]);
-                if (BindTemplate(stage, path, PlanComponentKind.CompressionStage, null, null) is { } bound)
+                if (BindTemplate(stage, path, stage.Location, PlanComponentKind.CompressionStage, null, null) is { } bound)
                 {
                     stages.Add(new PlanComponent(bound.Registration.Name, bound.Settings));
                 }

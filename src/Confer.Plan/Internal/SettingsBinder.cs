@@ -49,7 +49,7 @@ internal static class SettingsBinder
             if (setting.Required)
             {
                 var description = setting.Description.Length > 0 ? $" ({setting.Description.TrimEnd('.')})" : string.Empty;
-                problems.Add(map?.Location ?? owner, $"'{path}' is missing the required setting '{setting.Key}'{description}.");
+                problems.Add(owner, $"'{path}' is missing the required setting '{setting.Key}'{description}.");
             }
             else if (setting.Default is { } defaultValue)
             {

@@ -3,7 +3,10 @@ namespace Confer.Plan.Internal;
 /// <summary>"Did you mean" hints for misspelt keys and names.</summary>
 internal static class Suggestions
 {
-    /// <summary>The closest candidate within a small edit distance (transpositions count once), or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The closest candidate within a small edit distance (transpositions count once), or one that
+    /// extends the input (<c>validate</c> for <c>validate_task</c>); <see langword="null"/> when none is close.
+    /// </summary>
     public static string? Closest(string input, IEnumerable<string> candidates)
     {
         var threshold = Math.Max(2, input.Length / 4);
@@ -12,6 +15,11 @@ internal static class Suggestions
         foreach (var candidate in candidates)
         {
             var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance > threshold && input.Length >= 4 && candidate.StartsWith(input, StringComparison.OrdinalIgnoreCase))
+            {
+                distance = threshold;
+            }
+
             if (distance <= threshold && distance < bestDistance)
             {
                 best = candidate;

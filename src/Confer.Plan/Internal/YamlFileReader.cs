@@ -65,7 +65,7 @@ internal static class YamlFileReader
         {
             case YamlScalarNode scalar:
                 var isString = scalar.Style != YamlDotNet.Core.ScalarStyle.Plain
-                    || string.Equals(scalar.Tag.Value, "tag:yaml.org,2002:str", StringComparison.Ordinal);
+                    || (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && string.Equals(scalar.Tag.Value, "tag:yaml.org,2002:str", StringComparison.Ordinal));
                 return new PlanScalarNode(location, scalar.Value ?? string.Empty, !isString);
             case YamlSequenceNode sequence:
                 var items = ImmutableArray.CreateBuilder<PlanNode>();
