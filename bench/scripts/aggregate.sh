@@ -26,7 +26,7 @@ for attempt in 1 2 3 4 5; do
 done
 
 echo "== BenchmarkDotNet, short job, in process (Threads = threads a tensor is split across)"
-dotnet "$dll" --filter '*AggregateBenchmarks*' --job short --iterationTime 250 --inProcess --memory \
+dotnet "$dll" --filter '*AggregateBenchmarks*' --job short --warmupCount 1 --iterationTime 250 --inProcess --memory \
   --artifacts "$artifacts/bdn" --exporters json >"$artifacts/bdn.log" 2>&1 || {
   cat "$artifacts/bdn.log" >&2
   exit 1
