@@ -91,17 +91,17 @@ public sealed record SettingDefinition
     /// <returns>The definition.</returns>
     public static SettingDefinition Number(string key, double? defaultValue, double? minimum = null, double? maximum = null,
         bool minimumExclusive = false, bool maximumExclusive = false, string description = "", bool optional = false) => new()
-    {
-        Key = key,
-        Kind = SettingKind.Number,
-        Required = defaultValue is null && !optional,
-        Default = defaultValue is { } value ? PlanValue.FromNumber(value) : null,
-        Minimum = minimum,
-        Maximum = maximum,
-        MinimumExclusive = minimumExclusive,
-        MaximumExclusive = maximumExclusive,
-        Description = description,
-    };
+        {
+            Key = key,
+            Kind = SettingKind.Number,
+            Required = defaultValue is null && !optional,
+            Default = defaultValue is { } value ? PlanValue.FromNumber(value) : null,
+            Minimum = minimum,
+            Maximum = maximum,
+            MinimumExclusive = minimumExclusive,
+            MaximumExclusive = maximumExclusive,
+            Description = description,
+        };
 
     /// <summary>A string setting.</summary>
     /// <param name="key">The key.</param>
