@@ -14,6 +14,7 @@ internal static class Program
         var root = new RootCommand("Confer: federated learning for .NET. Train one model across organisations without moving their data.");
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 }

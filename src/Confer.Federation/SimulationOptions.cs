@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Confer.Federation;
 
 /// <summary>How <see cref="Simulation.RunAsync"/> runs virtual clients (Flower's <c>start_simulation</c> arguments).</summary>
-public sealed class SimulationOptions
+public sealed record SimulationOptions
 {
     /// <summary>The number of virtual clients, named "0" to "n − 1"; ignored when <see cref="ClientIds"/> is set. Default 2.</summary>
     public int ClientCount { get; init; } = 2;

@@ -13,12 +13,18 @@ namespace Confer.Federation.Strategies;
 /// </summary>
 public abstract class FederatedStrategy : IStrategy
 {
-    private readonly double _fractionFit = 1.0;
-    private readonly double _fractionEvaluate = 1.0;
-    private readonly int _minFitClients = 2;
-    private readonly int _minEvaluateClients = 2;
-    private readonly int _minAvailableClients = 2;
+    private double _fractionFit = 1.0;
+    private double _fractionEvaluate = 1.0;
+    private int _minFitClients = 2;
+    private int _minEvaluateClients = 2;
+    private int _minAvailableClients = 2;
+    private bool _acceptFailures = true;
     private ModelState? _initialParameters;
+    private Func<int, ConfigRecord>? _onFitConfig;
+    private Func<int, ConfigRecord>? _onEvaluateConfig;
+    private EvaluateFunction? _evaluate;
+    private MetricsAggregationFunction? _fitMetricsAggregation;
+    private MetricsAggregationFunction? _evaluateMetricsAggregation;
 
     /// <inheritdoc/>
     public abstract string Name { get; }
@@ -65,7 +71,11 @@ public abstract class FederatedStrategy : IStrategy
     /// Whether a round is aggregated when some clients failed (default <see langword="true"/>).
     /// When <see langword="false"/>, one failure keeps the current global model for that round.
     /// </summary>
-    public bool AcceptFailures { get; init; } = true;
+    public bool AcceptFailures
+    {
+        get => _acceptFailures;
+        init => _acceptFailures = value;
+    }
 
     /// <summary>The initial global model; <see langword="null"/> (default) takes it from one client.</summary>
     public ModelState? InitialParameters
@@ -75,19 +85,39 @@ public abstract class FederatedStrategy : IStrategy
     }
 
     /// <summary>The fit configuration of each round (Flower's <c>on_fit_config_fn</c>), given the round; default none.</summary>
-    public Func<int, ConfigRecord>? OnFitConfig { get; init; }
+    public Func<int, ConfigRecord>? OnFitConfig
+    {
+        get => _onFitConfig;
+        init => _onFitConfig = value;
+    }
 
     /// <summary>The evaluate configuration of each round (Flower's <c>on_evaluate_config_fn</c>), given the round; default none.</summary>
-    public Func<int, ConfigRecord>? OnEvaluateConfig { get; init; }
+    public Func<int, ConfigRecord>? OnEvaluateConfig
+    {
+        get => _onEvaluateConfig;
+        init => _onEvaluateConfig = value;
+    }
 
     /// <summary>Centralized evaluation on the aggregator's data after each round and on the initial model; default none.</summary>
-    public EvaluateFunction? Evaluate { get; init; }
+    public EvaluateFunction? Evaluate
+    {
+        get => _evaluate;
+        init => _evaluate = value;
+    }
 
     /// <summary>Aggregates the clients' fit metrics; default none (the round's fit metrics stay empty).</summary>
-    public MetricsAggregationFunction? FitMetricsAggregation { get; init; }
+    public MetricsAggregationFunction? FitMetricsAggregation
+    {
+        get => _fitMetricsAggregation;
+        init => _fitMetricsAggregation = value;
+    }
 
     /// <summary>Aggregates the clients' evaluate metrics; default none (the round's evaluate metrics stay empty).</summary>
-    public MetricsAggregationFunction? EvaluateMetricsAggregation { get; init; }
+    public MetricsAggregationFunction? EvaluateMetricsAggregation
+    {
+        get => _evaluateMetricsAggregation;
+        init => _evaluateMetricsAggregation = value;
+    }
 
     /// <summary>How many clients train out of <paramref name="availableCount"/>: ⌊available × <see cref="FractionFit"/>⌋, at least <see cref="MinFitClients"/>.</summary>
     /// <param name="availableCount">The number of available clients.</param>
@@ -166,6 +196,27 @@ public abstract class FederatedStrategy : IStrategy
         }
 
         return Evaluate(round, parameters, OnEvaluateConfig?.Invoke(round) ?? ConfigRecord.Empty, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies the common knobs of <paramref name="settings"/> (those not null) to a strategy
+    /// that is not in use yet; used by <see cref="StrategyRegistry"/>.
+    /// </summary>
+    /// <param name="settings">The knobs.</param>
+    internal void Apply(StrategySettings settings)
+    {
+        _fractionFit = settings.FractionFit is { } fractionFit ? CheckFraction(fractionFit, nameof(FractionFit)) : _fractionFit;
+        _fractionEvaluate = settings.FractionEvaluate is { } fractionEvaluate ? CheckFraction(fractionEvaluate, nameof(FractionEvaluate)) : _fractionEvaluate;
+        _minFitClients = settings.MinFitClients is { } minFit ? CheckCount(minFit, nameof(MinFitClients)) : _minFitClients;
+        _minEvaluateClients = settings.MinEvaluateClients is { } minEvaluate ? CheckCount(minEvaluate, nameof(MinEvaluateClients)) : _minEvaluateClients;
+        _minAvailableClients = settings.MinAvailableClients is { } minAvailable ? CheckCount(minAvailable, nameof(MinAvailableClients)) : _minAvailableClients;
+        _acceptFailures = settings.AcceptFailures ?? _acceptFailures;
+        _initialParameters = settings.InitialParameters ?? _initialParameters;
+        _onFitConfig = settings.OnFitConfig ?? _onFitConfig;
+        _onEvaluateConfig = settings.OnEvaluateConfig ?? _onEvaluateConfig;
+        _evaluate = settings.Evaluate ?? _evaluate;
+        _fitMetricsAggregation = settings.FitMetricsAggregation ?? _fitMetricsAggregation;
+        _evaluateMetricsAggregation = settings.EvaluateMetricsAggregation ?? _evaluateMetricsAggregation;
     }
 
     /// <inheritdoc/>

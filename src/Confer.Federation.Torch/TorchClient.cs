@@ -1,0 +1,138 @@
+using Confer.Core;
+using Confer.Data;
+using Confer.Federation.Clients;
+using Confer.Federation.Strategies;
+using Confer.Torch;
+using TorchEvaluateResult = Confer.Torch.EvaluateResult;
+
+namespace Confer.Federation.Torch;
+
+/// <summary>
+/// A client that trains one of Confer.Torch's image classifiers on its partition of an
+/// <see cref="ImageDataset"/> (Flower's PyTorch <c>NumPyClient</c> from the tutorials). Each fit
+/// builds the network, loads the global parameters, trains with SGD and returns the new
+/// parameters with the partition's size and <c>train_loss</c> / <c>train_accuracy</c>. The
+/// optimizer starts fresh each round, as clients created on demand do in Flower's simulation.
+/// </summary>
+/// <remarks>
+/// Fit configuration keys (each overrides <see cref="TorchClientOptions"/>): <c>local_epochs</c>,
+/// <c>batch_size</c>, <c>lr</c>, <c>momentum</c>, <c>proximal_mu</c> (FedProx) and
+/// <c>server_round</c> (varies the shuffle order between rounds).
+/// </remarks>
+public sealed class TorchClient : Client
+{
+    /// <summary>The configuration key of the number of local epochs.</summary>
+    public const string LocalEpochsKey = "local_epochs";
+
+    /// <summary>The configuration key of the batch size.</summary>
+    public const string BatchSizeKey = "batch_size";
+
+    /// <summary>The configuration key of the SGD learning rate.</summary>
+    public const string LearningRateKey = "lr";
+
+    /// <summary>The configuration key of the SGD momentum.</summary>
+    public const string MomentumKey = "momentum";
+
+    /// <summary>The configuration key of the round, as Flower's tutorials name it.</summary>
+    public const string RoundKey = "server_round";
+
+    private readonly Func<ClassifierNetwork> _createNetwork;
+    private readonly ImageDataset _train;
+    private readonly IReadOnlyList<int> _trainIndices;
+    private readonly ImageDataset? _test;
+    private readonly IReadOnlyList<int>? _testIndices;
+    private readonly TorchClientOptions _options;
+    private readonly int _partitionId;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="createNetwork">Creates the (untrained) network; its weights are overwritten by the global parameters.</param>
+    /// <param name="train">The training images (shared, not copied).</param>
+    /// <param name="trainIndices">This client's training examples within <paramref name="train"/>.</param>
+    /// <param name="options">Local training settings.</param>
+    /// <param name="partitionId">This client's partition, which varies its shuffle order.</param>
+    /// <param name="test">Images for distributed evaluation; <see langword="null"/> to refuse evaluation.</param>
+    /// <param name="testIndices">This client's evaluation examples within <paramref name="test"/>; <see langword="null"/> for all.</param>
+    public TorchClient(
+        Func<ClassifierNetwork> createNetwork,
+        ImageDataset train,
+        IReadOnlyList<int> trainIndices,
+        TorchClientOptions options,
+        int partitionId = 0,
+        ImageDataset? test = null,
+        IReadOnlyList<int>? testIndices = null)
+    {
+        ArgumentNullException.ThrowIfNull(createNetwork);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trainIndices);
+        ArgumentNullException.ThrowIfNull(options);
+        _createNetwork = createNetwork;
+        _train = train;
+        _trainIndices = trainIndices;
+        _options = options;
+        _partitionId = partitionId;
+        _test = test;
+        _testIndices = testIndices;
+    }
+
+    /// <inheritdoc/>
+    public override ModelState GetParameters(ConfigRecord config)
+    {
+        using ClassifierNetwork network = _createNetwork();
+        return network.GetModelState();
+    }
+
+    /// <inheritdoc/>
+    public override FitResult Fit(ModelState parameters, ConfigRecord config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(config);
+        if (_trainIndices.Count == 0)
+        {
+            throw new InvalidOperationException($"Partition {_partitionId} holds no training examples; give every client data or leave it out of the federation.");
+        }
+
+        int epochs = checked((int)config.GetInt64(LocalEpochsKey, _options.LocalEpochs));
+        int round = checked((int)config.GetInt64(RoundKey, 1));
+        var trainOptions = new TrainOptions
+        {
+            BatchSize = checked((int)config.GetInt64(BatchSizeKey, _options.BatchSize)),
+            Seed = unchecked((_options.Seed * 7919) + _partitionId),
+            ProximalMu = config.GetDouble(FedProx.ProximalMuKey, _options.ProximalMu),
+        };
+
+        using ClassifierNetwork network = _createNetwork();
+        network.LoadModelState(parameters, "the global model");
+        using var optimizer = new SgdOptimizer(
+            network,
+            config.GetDouble(LearningRateKey, _options.LearningRate),
+            config.GetDouble(MomentumKey, _options.Momentum));
+        TrainResult? last = null;
+        double lossSum = 0;
+        double accuracySum = 0;
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            // A distinct epoch number per round gives each round its own shuffle order.
+            last = Trainer.TrainEpoch(network, optimizer, _train, ((round - 1) * epochs) + epoch, trainOptions, _trainIndices, cancellationToken: cancellationToken);
+            lossSum += last.Loss;
+            accuracySum += last.Accuracy;
+        }
+
+        var metrics = new MetricRecord([new("train_loss", lossSum / Math.Max(epochs, 1)), new("train_accuracy", accuracySum / Math.Max(epochs, 1))]);
+        return new FitResult(network.GetModelState(), _trainIndices.Count, metrics);
+    }
+
+    /// <inheritdoc/>
+    public override Clients.EvaluateResult Evaluate(ModelState parameters, ConfigRecord config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (_test is null)
+        {
+            throw new NotSupportedException($"Client {_partitionId} has no evaluation data; give the client factory test data or set the strategy's FractionEvaluate to 0.");
+        }
+
+        using ClassifierNetwork network = _createNetwork();
+        network.LoadModelState(parameters, "the global model");
+        TorchEvaluateResult result = Trainer.Evaluate(network, _test, _options.EvaluateBatchSize, _testIndices, cancellationToken: cancellationToken);
+        return new Clients.EvaluateResult(result.Loss, result.ExampleCount, MetricRecord.Of("accuracy", result.Accuracy));
+    }
+}

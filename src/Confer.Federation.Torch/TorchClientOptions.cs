@@ -1,0 +1,29 @@
+namespace Confer.Federation.Torch;
+
+/// <summary>
+/// Local training settings of a <see cref="TorchClient"/>: the defaults of OpenFL's Fashion-MNIST
+/// tutorial. The round's fit configuration overrides them key by key (see <see cref="TorchClient"/>).
+/// </summary>
+public sealed record TorchClientOptions
+{
+    /// <summary>Epochs over the client's data per round (config key <c>local_epochs</c>). Default 1.</summary>
+    public int LocalEpochs { get; init; } = 1;
+
+    /// <summary>Examples per SGD step (config key <c>batch_size</c>). Default 64.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>SGD learning rate (config key <c>lr</c>). Default 0.01.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>SGD momentum (config key <c>momentum</c>). Default 0.5.</summary>
+    public double Momentum { get; init; } = 0.5;
+
+    /// <summary>FedProx's μ when the configuration has no <c>proximal_mu</c>. Default 0 (plain local SGD).</summary>
+    public double ProximalMu { get; init; }
+
+    /// <summary>Seed of the shuffle order, combined with the client's partition and the round. Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Examples per forward pass when evaluating. Default 1000.</summary>
+    public int EvaluateBatchSize { get; init; } = 1000;
+}
