@@ -90,7 +90,7 @@ internal sealed class FederatedFlow : Flow<FederatedFlow>
                     $"Train Epoch: 1 [{batchIndex * BatchSize}/{train.Count} ({100.0 * batchIndex / batches:0}%)]\tLoss: {p.RunningLoss:0.000000}");
             }
         });
-        TrainResult result = TrainingLock.Run(CurrentRound, Input!, () =>
+        TrainResult result = TorchLock.Train(CurrentRound, Input!, () =>
         {
             using var optimizer = new SgdOptimizer(Model!, LearningRate, Momentum);
             return Trainer.TrainEpoch(
@@ -144,5 +144,5 @@ internal sealed class FederatedFlow : Flow<FederatedFlow>
     [Aggregator]
     public void End() => Console.WriteLine("This is the end of the flow");
 
-    private static double Inference(OpenFlCnn model, ImageDataset test) => Trainer.Evaluate(model, test).Accuracy;
+    private static double Inference(OpenFlCnn model, ImageDataset test) => TorchLock.Run(() => Trainer.Evaluate(model, test).Accuracy);
 }

@@ -76,7 +76,7 @@ internal sealed class FederatedFlowEarlyStop : Flow<FederatedFlowEarlyStop>
     [Collaborator]
     public void AggregatedModelValidation()
     {
-        AggValidationScore = Trainer.Evaluate(Model!, TestData!).Accuracy;
+        AggValidationScore = TorchLock.Run(() => Trainer.Evaluate(Model!, TestData!).Accuracy);
         Console.WriteLine($"{Input} value of {AggValidationScore}");
         Next(Train);
     }
@@ -84,7 +84,7 @@ internal sealed class FederatedFlowEarlyStop : Flow<FederatedFlowEarlyStop>
     [Collaborator]
     public void Train()
     {
-        TrainResult result = TrainingLock.Run(CurrentRound, Input!, () =>
+        TrainResult result = TorchLock.Train(CurrentRound, Input!, () =>
         {
             using var optimizer = new SgdOptimizer(Model!, LearningRate, Momentum);
             return Trainer.TrainEpoch(Model!, optimizer, TrainData!, CurrentRound + 1, new TrainOptions { BatchSize = BatchSize, Seed = 1, MaxBatches = MaxBatches });
@@ -97,7 +97,7 @@ internal sealed class FederatedFlowEarlyStop : Flow<FederatedFlowEarlyStop>
     [Collaborator]
     public void LocalModelValidation()
     {
-        LocalValidationScore = Trainer.Evaluate(Model!, TestData!).Accuracy;
+        LocalValidationScore = TorchLock.Run(() => Trainer.Evaluate(Model!, TestData!).Accuracy);
         Console.WriteLine($"Doing local model validation for collaborator {Input}: {LocalValidationScore}");
         Next(Join, include: [nameof(Model), nameof(Loss), nameof(AggValidationScore), nameof(LocalValidationScore)]);
     }
@@ -122,7 +122,7 @@ internal sealed class FederatedFlowEarlyStop : Flow<FederatedFlowEarlyStop>
     [Aggregator]
     public void AggregatorValidation()
     {
-        AggregatorValidationScore = Trainer.Evaluate(Model!, HeldOutData!).Accuracy;
+        AggregatorValidationScore = TorchLock.Run(() => Trainer.Evaluate(Model!, HeldOutData!).Accuracy);
         Console.WriteLine($"Round {CurrentRound}: aggregator validation accuracy on {HeldOutData!.Count} held-out images = {AggregatorValidationScore}");
         if (AggregatorValidationScore > BestAccuracy + MinDelta)
         {
