@@ -15,6 +15,10 @@ internal static class Program
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(WorkspaceCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(AggregatorCommand.Create());
+        root.Subcommands.Add(CollaboratorCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,59 @@
+using Confer.Plan;
+
+namespace Confer.Cli.Commands.Lifecycle;
+
+/// <summary>
+/// The plan type registry the lifecycle commands validate plans with: the built-in assigners,
+/// strategies and straggler policies, plus the task runners and data loaders Confer ships
+/// (<c>echo</c> and <c>torch_cnn</c>; <c>none</c> and <c>fashion_mnist</c>). A name that some
+/// registration already holds (the runners' own, once added here) is left to it, so the schemas
+/// the aggregator and collaborators run with are the ones plans are checked against.
+/// </summary>
+internal static class LifecyclePlanTypes
+{
+    public const string EchoRunner = "echo";
+    public const string TorchCnnRunner = "torch_cnn";
+    public const string NoDataLoader = "none";
+    public const string FashionMnistLoader = "fashion_mnist";
+
+    public static PlanTypeRegistry CreateRegistry()
+    {
+        var registry = PlanTypeRegistry.CreateDefault();
+        var noKwargs = new Dictionary<string, SettingsSchema>
+        {
+            ["train_task"] = SettingsSchema.Empty,
+            ["validate_task"] = SettingsSchema.Empty,
+        };
+        RegisterIfMissing(registry, PlanComponentKind.TaskRunner, EchoRunner, r => r.RegisterTaskRunner(
+            EchoRunner,
+            SettingsSchema.Empty,
+            noKwargs,
+            "Returns the model it receives and fixed metrics: measures the framework, not a model."));
+        RegisterIfMissing(registry, PlanComponentKind.TaskRunner, TorchCnnRunner, r => r.RegisterTaskRunner(
+            TorchCnnRunner,
+            new SettingsSchema(
+            [
+                SettingDefinition.Number("learning_rate", 0.01, 0, null, minimumExclusive: true, description: "SGD learning rate."),
+                SettingDefinition.Number("momentum", 0.5, 0, 1, maximumExclusive: true, description: "SGD momentum."),
+            ]),
+            new Dictionary<string, SettingsSchema>
+            {
+                ["train_task"] = new([SettingDefinition.Integer("epochs", 1, 1, 1000, "Local epochs per round.")]),
+                ["validate_task"] = SettingsSchema.Empty,
+            },
+            "The OpenFL tutorial CNN (Confer.Torch.OpenFlCnn) trained with SGD in TorchSharp."));
+        RegisterIfMissing(registry, PlanComponentKind.DataLoader, NoDataLoader, r => r.RegisterDataLoader(
+            NoDataLoader, SettingsSchema.Empty, "No data: for task runners that need none (echo)."));
+        RegisterIfMissing(registry, PlanComponentKind.DataLoader, FashionMnistLoader, r => r.RegisterDataLoader(
+            FashionMnistLoader, SettingsSchema.Empty, "Fashion-MNIST IDX files: a shard of the system copy, or a folder."));
+        return registry;
+    }
+
+    private static void RegisterIfMissing(PlanTypeRegistry registry, PlanComponentKind kind, string name, Action<PlanTypeRegistry> register)
+    {
+        if (!registry.TryGet(kind, name, out _))
+        {
+            register(registry);
+        }
+    }
+}
