@@ -30,10 +30,9 @@ internal static class PlanCommand
         var address = new Option<string?>("--aggregator-address", "-a") { Description = "The aggregator's FQDN or IP address collaborators dial (default: keep the plan's, or this machine's FQDN when it says 'auto')." };
         var port = new Option<int?>("--port") { Description = "The aggregator's port (default: keep the plan's agg_port)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights (default: random, printed)." };
-        var modelSize = new Option<int>("--model-size") { Description = "Float32 values of the echo task runner's model.", DefaultValueFactory = _ => InitialModels.DefaultEchoSize };
         var command = new Command("initialize", "Set the aggregator's address in the plan, write the random initial model to the plan's init_state_path, and print the plan's hash.")
         {
-            workspace, address, port, seed, modelSize,
+            workspace, address, port, seed,
         };
         LifecycleAction.Set(command, (parse, console, _) =>
         {
@@ -86,7 +85,7 @@ internal static class PlanCommand
 
             int weightsSeed = parse.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             string runner = plan.TaskRunner.Name;
-            ModelState state = InitialModels.Create(runner, weightsSeed, parse.GetValue(modelSize));
+            ModelState state = InitialModels.Create(plan.TaskRunner, weightsSeed);
             string statePath = Path.Combine(layout.Directory, plan.Aggregator.InitStatePath);
             ModelStateSerializer.Save(state, statePath, InitialModels.Metadata(runner, weightsSeed));
             console.Wrote(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confer.Core;
+using Confer.Plan;
 using Confer.Torch;
 
 namespace Confer.Cli.Commands.Lifecycle;
@@ -10,18 +11,18 @@ namespace Confer.Cli.Commands.Lifecycle;
 /// </summary>
 internal static class InitialModels
 {
-    /// <summary>The default number of float32 values of the echo model.</summary>
-    public const int DefaultEchoSize = 1024;
+    /// <summary>The default number of float32 values of the echo model (<c>task_runner.settings.model_size</c>).</summary>
+    public const int DefaultEchoSize = 100_000;
 
-    public static bool Supports(string taskRunner) =>
-        taskRunner is LifecyclePlanTypes.EchoRunner or LifecyclePlanTypes.TorchCnnRunner;
-
-    public static ModelState Create(string taskRunner, int seed, int echoSize) => taskRunner switch
+    public static ModelState Create(PlanComponent taskRunner, int seed) => taskRunner.Name switch
     {
         LifecyclePlanTypes.TorchCnnRunner => CreateTorchCnn(seed),
-        LifecyclePlanTypes.EchoRunner => CreateEcho(seed, echoSize),
+        LifecyclePlanTypes.EchoRunner => CreateEcho(
+            seed,
+            taskRunner.Settings.TryGetValue("model_size", out PlanValue? size) ? size.AsInteger() : DefaultEchoSize,
+            taskRunner.Settings.TryGetValue("tensor_count", out PlanValue? count) ? count.AsInteger() : 1),
         _ => throw new LifecycleException(
-            $"Confer has no initial model for task runner '{taskRunner}'. Write the initial state yourself (a ModelState saved with ModelStateSerializer.Save) "
+            $"Confer has no initial model for task runner '{taskRunner.Name}'. Write the initial state yourself (a ModelState saved with ModelStateSerializer.Save) "
             + "to the plan's aggregator.settings.init_state_path, or use a template whose runner is echo or torch_cnn."),
     };
 
@@ -38,32 +39,24 @@ internal static class InitialModels
         return model.GetModelState();
     }
 
-    /// <summary>Exactly <paramref name="size"/> float32 values in [-0.1, 0.1), as a weight and a bias, so benchmarks move a known number of bytes.</summary>
-    private static ModelState CreateEcho(int seed, int size)
+    /// <summary>Exactly <paramref name="size"/> float32 values in [-1, 1), split into <paramref name="tensorCount"/> tensors <c>w0</c>, <c>w1</c>, ..., so benchmarks move a known number of bytes.</summary>
+    private static ModelState CreateEcho(int seed, long size, long tensorCount)
     {
-        if (size < 2)
-        {
-            throw new LifecycleException($"--model-size must be at least 2 values, not {size}.", ExitCodes.Usage);
-        }
-
+        int count = (int)Math.Min(tensorCount, size);
         var random = new Random(seed);
-        int biasCount = Math.Min(16, size / 2);
-        float[] weight = new float[size - biasCount];
-        float[] bias = new float[biasCount];
-        for (int i = 0; i < weight.Length; i++)
+        var tensors = new List<NamedTensor>(count);
+        for (int i = 0; i < count; i++)
         {
-            weight[i] = (float)((random.NextDouble() * 0.2) - 0.1);
+            int length = (int)((size / count) + (i < size % count ? 1 : 0));
+            float[] values = new float[length];
+            for (int j = 0; j < values.Length; j++)
+            {
+                values[j] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            tensors.Add(NamedTensor.Create<float>($"w{i}", [length], values));
         }
 
-        for (int i = 0; i < bias.Length; i++)
-        {
-            bias[i] = (float)((random.NextDouble() * 0.2) - 0.1);
-        }
-
-        return new ModelState(
-        [
-            NamedTensor.Create<float>("dense.weight", [weight.Length], weight),
-            NamedTensor.Create<float>("dense.bias", [biasCount], bias),
-        ]);
+        return new ModelState(tensors);
     }
 }

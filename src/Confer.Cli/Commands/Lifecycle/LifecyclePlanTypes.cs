@@ -19,16 +19,19 @@ internal static class LifecyclePlanTypes
     public static PlanTypeRegistry CreateRegistry()
     {
         var registry = PlanTypeRegistry.CreateDefault();
-        var noKwargs = new Dictionary<string, SettingsSchema>
-        {
-            ["train_task"] = SettingsSchema.Empty,
-            ["validate_task"] = SettingsSchema.Empty,
-        };
         RegisterIfMissing(registry, PlanComponentKind.TaskRunner, EchoRunner, r => r.RegisterTaskRunner(
             EchoRunner,
-            SettingsSchema.Empty,
-            noKwargs,
-            "Returns the model it receives and fixed metrics: measures the framework, not a model."));
+            new SettingsSchema(
+            [
+                SettingDefinition.Integer("model_size", InitialModels.DefaultEchoSize, 1, int.MaxValue / 4, "float32 values of the initial model"),
+                SettingDefinition.Integer("tensor_count", 1, 1, 1024, "tensors the values are split into"),
+            ]),
+            new Dictionary<string, SettingsSchema>
+            {
+                ["train_task"] = new([SettingDefinition.Integer("epochs", 1, 1, 1000, "ignored")]),
+                ["validate_task"] = SettingsSchema.Empty,
+            },
+            "Returns its input: for tests and benchmarks of the federation itself."));
         RegisterIfMissing(registry, PlanComponentKind.TaskRunner, TorchCnnRunner, r => r.RegisterTaskRunner(
             TorchCnnRunner,
             new SettingsSchema(
