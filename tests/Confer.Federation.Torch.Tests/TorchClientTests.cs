@@ -1,0 +1,124 @@
+using Confer.Core;
+using Confer.Data;
+using Confer.Federation.Clients;
+using Confer.Federation.Strategies;
+using Confer.Torch;
+
+namespace Confer.Federation.Torch.Tests;
+
+[Collection(TorchCollection.Name)]
+public class TorchClientTests
+{
+    private static readonly int[] Partition = Enumerable.Range(0, 256).ToArray();
+
+    [Fact]
+    public void Fit_ReturnsNewParametersThePartitionSizeAndTrainingMetrics()
+    {
+        var client = NewClient();
+        ModelState global = Global();
+
+        FitResult result = client.Fit(global, new ConfigRecord([new(TorchClient.BatchSizeKey, 64)]), CancellationToken.None);
+
+        Assert.Equal(256, result.ExampleCount);
+        Assert.True(global.IsCompatibleWith(result.Parameters));
+        Assert.NotEqual(global.ComputeHash(), result.Parameters.ComputeHash());
+        Assert.InRange(result.Metrics["train_loss"], 0.1, 5);
+        Assert.InRange(result.Metrics["train_accuracy"], 0, 1);
+    }
+
+    [Fact]
+    public void Fit_LargeProximalMu_StaysCloserToTheGlobalModel()
+    {
+        ModelState global = Global();
+        // 16 steps at lr 0.05: with mu = 10 the pull back to the global model (lr·mu = 0.5 per step) dominates.
+        var config = new ConfigRecord([new(TorchClient.LearningRateKey, 0.05), new(TorchClient.BatchSizeKey, 16)]);
+
+        double free = Distance(global, NewClient().Fit(global, config, CancellationToken.None).Parameters);
+        double proximal = Distance(global, NewClient().Fit(global, config.With(FedProx.ProximalMuKey, 10.0), CancellationToken.None).Parameters);
+
+        Assert.True(proximal < free * 0.6, $"distance with mu=10 is {proximal:G4}, without {free:G4}");
+    }
+
+    [Fact]
+    public void Fit_Cancelled_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => NewClient().Fit(Global(), ConfigRecord.Empty, cts.Token));
+    }
+
+    [Fact]
+    public void Evaluate_WithTestData_ReportsLossAndAccuracy()
+    {
+        var client = new TorchClient(Create, TestData.Train, Partition, new TorchClientOptions(), test: TestData.Test, testIndices: Enumerable.Range(0, 100).ToArray());
+
+        var result = client.Evaluate(Global(), ConfigRecord.Empty, CancellationToken.None);
+
+        Assert.Equal(100, result.ExampleCount);
+        Assert.InRange(result.Metrics["accuracy"], 0, 1);
+        Assert.True(double.IsFinite(result.Loss));
+    }
+
+    [Fact]
+    public void Evaluate_WithoutTestData_RefusesWithAClearMessage()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => NewClient().Evaluate(Global(), ConfigRecord.Empty, CancellationToken.None));
+
+        Assert.Contains("FractionEvaluate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NormalizedClassifier_State_IsTheInnerNetworksNamesAndOrder()
+    {
+        using OpenFlCnn plain = OpenFlCnn.Create(3);
+        using var wrapped = new NormalizedClassifier(OpenFlCnn.Create(3), 0.5, 0.25);
+
+        Assert.Equal(plain.GetModelState().Names, wrapped.GetModelState().Names);
+        Assert.Equal(plain.GetModelState().ComputeHash(), wrapped.GetModelState().ComputeHash());
+    }
+
+    [Fact]
+    public void NormalizedClassifier_Forward_StandardisesTheInputAndEvalTurnsDropoutOff()
+    {
+        using OpenFlCnn plain = OpenFlCnn.Create(3);
+        using var wrapped = new NormalizedClassifier(OpenFlCnn.Create(3), 0.5, 0.25);
+        plain.eval();
+        wrapped.eval();
+        using var input = TorchSharp.torch.rand(2, 1, 28, 28, generator: new TorchSharp.torch.Generator(5));
+
+        using var expected = plain.forward(input.sub(0.5).div(0.25));
+        using var actual = wrapped.forward(input);
+        using var again = wrapped.forward(input);
+
+        Assert.True(expected.allclose(actual, rtol: 1e-5, atol: 1e-6));
+        Assert.True(actual.allclose(again, rtol: 0, atol: 0));
+    }
+
+    private static ClassifierNetwork Create() => new NormalizedClassifier(OpenFlCnn.Create(2), NormalizedClassifier.TutorialMean, NormalizedClassifier.TutorialStd);
+
+    private static TorchClient NewClient() => new(Create, TestData.Train, Partition, new TorchClientOptions { Seed = 4 });
+
+    private static ModelState Global()
+    {
+        using ClassifierNetwork net = Create();
+        return net.GetModelState();
+    }
+
+    private static double Distance(ModelState a, ModelState b)
+    {
+        double sum = 0;
+        for (int t = 0; t < a.Count; t++)
+        {
+            ReadOnlySpan<float> x = a[t].AsReadOnlySpan<float>();
+            ReadOnlySpan<float> y = b[t].AsReadOnlySpan<float>();
+            for (int i = 0; i < x.Length; i++)
+            {
+                double d = x[i] - y[i];
+                sum += d * d;
+            }
+        }
+
+        return Math.Sqrt(sum);
+    }
+}
