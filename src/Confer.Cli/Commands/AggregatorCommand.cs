@@ -16,6 +16,7 @@ internal static class AggregatorCommand
         var command = new Command("aggregator", "Certify and run the aggregator (OpenFL's `fx aggregator`).");
         command.Subcommands.Add(GenerateCertRequestCommand());
         command.Subcommands.Add(CertifyCommand());
+        command.Subcommands.Add(AggregatorStartCommand.Create());
         return command;
     }
 

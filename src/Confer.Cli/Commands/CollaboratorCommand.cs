@@ -18,6 +18,7 @@ internal static class CollaboratorCommand
         command.Subcommands.Add(GenerateCertRequestCommand());
         command.Subcommands.Add(CertifyCommand());
         command.Subcommands.Add(RevokeCommand());
+        command.Subcommands.Add(CollaboratorStartCommand.Create());
         return command;
     }
 

@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Net.Http;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Confer.Core;
+using Confer.Federation.Grpc.Internal;
+using Confer.Pki;
+using Confer.Plan;
+using Confer.Protos.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace Confer.Federation.Grpc;
+
+/// <summary>
+/// A collaborator: dials out to the aggregator, long-polls for tasks, downloads each round's global
+/// model once (chunked, hash-checked), runs the plan's task runner, uploads each result (chunked,
+/// keyed by collaborator, round and task), reconnects with exponential backoff and jitter, and
+/// returns when the aggregator says the federation is over.
+/// </summary>
+public static class CollaboratorHost
+{
+    /// <summary>Runs the collaborator until the federation is over.</summary>
+    /// <param name="options">The workspace, name and how to run.</param>
+    /// <param name="cancellationToken">Stops the collaborator.</param>
+    /// <returns>0 when told the federation is over; 1 when refused by the aggregator or when reconnecting gave up.</returns>
+    public static async Task<int> RunAsync(CollaboratorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("Confer.Collaborator");
+        var catalog = options.Catalog ?? TaskRunnerCatalog.CreateDefault();
+        var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry()).Load(options.WorkspaceDirectory);
+        if (options.Insecure != !plan.Network.Tls)
+        {
+            throw new InvalidOperationException(options.Insecure
+                ? "--insecure asks for plaintext, but the plan says network.tls: true."
+                : "The plan says network.tls: false; start with --insecure to confirm plaintext, or set tls: true.");
+        }
+
+        var address = options.AggregatorAddress ?? new Uri($"{(options.Insecure ? "http" : "https")}://{plan.Network.AggregatorAddress}:{plan.Network.AggregatorPort.ToString(CultureInfo.InvariantCulture)}");
+        using var credential = options.Insecure ? null : NodeCredential.LoadCollaborator(options.WorkspaceDirectory, options.Name);
+        using var channel = CreateChannel(plan, address, credential, options.TimeProvider);
+        CollaboratorLog.Connecting(logger, options.Name, address.ToString(), plan.Hash);
+        if (options.Insecure)
+        {
+            CollaboratorLog.Insecure(logger, options.Name, address.ToString());
+        }
+
+        var data = plan.CollaboratorData.TryGetValue(options.Name, out var d) ? d : null;
+        using var runner = catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory));
+        var session = new CollaboratorSession(plan, options, new Aggregator.AggregatorClient(channel), runner, logger);
+        try
+        {
+            return await session.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.FailedPrecondition)
+        {
+            CollaboratorLog.Refused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            return 1;
+        }
+    }
+
+    private static GrpcChannel CreateChannel(FederationPlan plan, Uri address, NodeCredential? credential, TimeProvider time)
+    {
+        var limits = plan.Network.Limits;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(60),
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            InitialHttp2StreamWindowSize = 4 << 20,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (credential is not null)
+        {
+            var validator = new AggregatorCertificateValidator(credential.Trust, time);
+            var host = address.Host;
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls13,
+                ClientCertificateContext = credential.CreateCertificateContext(),
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => validator.Validate(certificate, host).IsAccepted,
+            };
+        }
+
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = (int)Math.Min(limits.MaxMessageSize, int.MaxValue),
+            MaxSendMessageSize = (int)Math.Min(limits.MaxMessageSize, int.MaxValue),
+            MaxRetryAttempts = 0,
+        });
+    }
+
+    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Aggregator.AggregatorClient client, ITaskRunner runner, ILogger logger)
+    {
+        private readonly Metadata _headers = new()
+        {
+            { FederationHeaders.Collaborator, options.Name },
+            { FederationHeaders.PlanHash, plan.Hash },
+        };
+
+        private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = plan.Network.ClientReconnectInterval,
+                MaxDelay = options.MaxReconnectDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    CollaboratorLog.Retrying(logger, args.Outcome.Exception?.Message ?? "no answer", args.RetryDelay.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.GiveUpAfter)
+            .Build();
+
+        private GlobalModelCache? _model;
+
+        public async Task<int> RunAsync(CancellationToken cancellationToken)
+        {
+            var lastRound = -1;
+            while (true)
+            {
+                var response = await _retry.ExecuteAsync(
+                    async ct => await client.GetTasksAsync(new GetTasksRequest { LastRound = lastRound }, _headers, cancellationToken: ct).ResponseAsync.ConfigureAwait(false),
+                    cancellationToken).ConfigureAwait(false);
+                if (response.Quit)
+                {
+                    CollaboratorLog.Quit(logger, options.Name);
+                    return 0;
+                }
+
+                if (response.Retry)
+                {
+                    continue;
+                }
+
+                CollaboratorLog.ReceivedTasks(logger, response.Round, string.Join(", ", response.Tasks.Select(t => t.Name)));
+                var global = await DownloadAsync(response.Round, response.Model, cancellationToken).ConfigureAwait(false);
+                foreach (var assignment in response.Tasks)
+                {
+                    var task = plan.Tasks[assignment.Name];
+                    var result = await runner.RunAsync(new TaskRequest(task, response.Round, global), cancellationToken).ConfigureAwait(false);
+                    if (!await UploadAsync(response.Round, task, global, result, cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
+                lastRound = response.Round;
+            }
+        }
+
+        private async Task<ModelState> DownloadAsync(int round, ModelInfo info, CancellationToken cancellationToken)
+        {
+            if (_model is { } cached && cached.Sha256 == info.Sha256)
+            {
+                return cached.State;
+            }
+
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)info.Size));
+            long received = 0;
+            await _retry.ExecuteAsync(
+                async ct =>
+                {
+                    using var call = client.DownloadModel(new DownloadModelRequest { Round = round, Offset = received }, _headers, cancellationToken: ct);
+                    await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+                    {
+                        if (chunk.Offset != received || chunk.TotalSize != info.Size || received + chunk.Data.Length > info.Size)
+                        {
+                            throw new InvalidDataException($"the aggregator sent a chunk at offset {chunk.Offset} of {chunk.TotalSize} bytes; expected offset {received} of {info.Size}");
+                        }
+
+                        chunk.Data.Span.CopyTo(bytes.AsSpan((int)received));
+                        received += chunk.Data.Length;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, (int)received)));
+            if (received != info.Size || actual != info.Sha256)
+            {
+                throw new InvalidDataException($"the global model of round {round} does not match its hash: SHA-256 {actual} of {received} bytes, announced {info.Sha256} of {info.Size}");
+            }
+
+            var state = ModelStateSerializer.Deserialize(bytes);
+            _model = new GlobalModelCache(info.Sha256, state);
+            CollaboratorLog.Downloaded(logger, round, received, actual);
+            return state;
+        }
+
+        private async Task<bool> UploadAsync(int round, TaskPlan task, ModelState global, TaskResult result, CancellationToken cancellationToken)
+        {
+            byte[] model = [];
+            var isDelta = false;
+            if (result.Model is { } trained)
+            {
+                isDelta = plan.Collaborator.DeltaUpdates;
+                model = ModelStateSerializer.Serialize(isDelta ? ModelStateArithmetic.Subtract(trained, global) : trained);
+            }
+
+            var header = new ResultHeader
+            {
+                Collaborator = options.Name,
+                Round = round,
+                Task = task.Name,
+                ExampleCount = result.ExampleCount,
+                ModelSize = model.LongLength,
+                ModelSha256 = model.Length == 0 ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(model)),
+                IsDelta = isDelta,
+            };
+            foreach (var (name, value) in result.Metrics)
+            {
+                header.Metrics[name] = value;
+            }
+
+            var chunkSize = plan.Network.Limits.ChunkSize;
+            try
+            {
+                await _retry.ExecuteAsync(
+                    async ct =>
+                    {
+                        using var call = client.UploadResult(_headers, cancellationToken: ct);
+                        await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, ct).ConfigureAwait(false);
+                        for (var offset = 0; offset < model.Length; offset += chunkSize)
+                        {
+                            var length = Math.Min(chunkSize, model.Length - offset);
+                            await call.RequestStream.WriteAsync(new ResultChunk { Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
+                        }
+
+                        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                        await call.ResponseAsync.ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.Status.Detail.Contains("round", StringComparison.Ordinal) && !ex.Status.Detail.StartsWith("plan hash", StringComparison.Ordinal))
+            {
+                CollaboratorLog.ResultNotTaken(logger, task.Name, round, ex.Status.Detail);
+                return false;
+            }
+
+            var metrics = string.Join(", ", result.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")));
+            CollaboratorLog.TaskDone(logger, task.Name, round, metrics.Length == 0 ? "no metrics" : metrics, result.ExampleCount, model.LongLength);
+            return true;
+        }
+
+        private static bool IsTransient(RpcException ex) =>
+            ex.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal;
+    }
+
+    private sealed record GlobalModelCache(string Sha256, ModelState State);
+}

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using Confer.Protos.V1;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Confer.Federation.Grpc.Internal;
+
+/// <summary>The gRPC edge of the aggregator: streams models out and results in, within the plan's limits, and maps refusals to statuses.</summary>
+internal sealed class AggregatorGrpcService(PlanRoundController controller, ILogger<AggregatorGrpcService> logger) : Aggregator.AggregatorBase
+{
+    public override Task<GetTasksResponse> GetTasks(GetTasksRequest request, ServerCallContext context) =>
+        controller.GetTasksAsync(CollaboratorIdentity.Get(context), context.CancellationToken);
+
+    public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
+    {
+        var model = controller.GetModel(request.Round);
+        var bytes = model.Bytes;
+        if (request.Offset < 0 || request.Offset > bytes.LongLength)
+        {
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is outside the model's {bytes.LongLength} bytes"));
+        }
+
+        var chunk = controller.Limits.ChunkSize;
+        for (var offset = (int)request.Offset; offset < bytes.Length || (offset == 0 && bytes.Length == 0); offset += chunk)
+        {
+            var length = Math.Min(chunk, bytes.Length - offset);
+            await responseStream.WriteAsync(new ModelChunk
+            {
+                Offset = offset,
+                TotalSize = bytes.LongLength,
+                Data = UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(offset, length)),
+            }, context.CancellationToken).ConfigureAwait(false);
+            if (bytes.Length == 0)
+            {
+                break;
+            }
+        }
+    }
+
+    public override async Task<UploadResultResponse> UploadResult(IAsyncStreamReader<ResultChunk> requestStream, ServerCallContext context)
+    {
+        var collaborator = CollaboratorIdentity.Get(context);
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct).ConfigureAwait(false) || requestStream.Current.KindCase != ResultChunk.KindOneofCase.Header)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "an upload starts with a header chunk"));
+        }
+
+        var header = requestStream.Current.Header;
+        try
+        {
+            if (!controller.BeginUpload(collaborator, header))
+            {
+                AggregatorLog.DuplicateResult(logger, collaborator, header.Task, header.Round);
+                return new UploadResultResponse { Duplicate = true };
+            }
+        }
+        catch (RpcException ex)
+        {
+            AggregatorLog.ResultRefused(logger, collaborator, header.Task, header.Round, ex.StatusCode.ToString(), ex.Status.Detail);
+            throw;
+        }
+
+        string? temporary = null;
+        try
+        {
+            var stream = controller.Store.CreateTemporary(header, out temporary);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                long received = 0;
+                while (await requestStream.MoveNext(ct).ConfigureAwait(false))
+                {
+                    var chunk = requestStream.Current;
+                    if (chunk.KindCase != ResultChunk.KindOneofCase.Data)
+                    {
+                        throw new RpcException(new Status(StatusCode.InvalidArgument, "a second header in one upload"));
+                    }
+
+                    received += chunk.Data.Length;
+                    if (received > header.ModelSize)
+                    {
+                        throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the chunk stream is larger than the {header.ModelSize} bytes the header declared (limit network.limits.max_total_upload_size = {controller.Limits.MaxTotalUploadSize})"));
+                    }
+
+                    hash.AppendData(chunk.Data.Span);
+                    await stream.WriteAsync(chunk.Data.Memory, ct).ConfigureAwait(false);
+                }
+
+                if (received != header.ModelSize)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"the upload ended after {received} of the {header.ModelSize} bytes its header declared"));
+                }
+
+                if (header.ModelSize > 0)
+                {
+                    var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+                    if (!string.Equals(actual, header.ModelSha256, StringComparison.Ordinal))
+                    {
+                        throw new RpcException(new Status(StatusCode.DataLoss, $"the model's SHA-256 is {actual}, but the header declared {header.ModelSha256}"));
+                    }
+                }
+
+                await stream.FlushAsync(ct).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            await controller.CompleteUploadAsync(collaborator, header, temporary, ct).ConfigureAwait(false);
+            temporary = null;
+            return new UploadResultResponse();
+        }
+        catch (RpcException ex)
+        {
+            AggregatorLog.ResultRefused(logger, collaborator, header.Task, header.Round, ex.StatusCode.ToString(), ex.Status.Detail);
+            throw;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                ResultStore.Discard(temporary);
+                controller.AbortUpload(collaborator, header);
+            }
+        }
+    }
+}

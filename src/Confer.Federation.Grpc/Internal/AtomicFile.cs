@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace Confer.Federation.Grpc.Internal;
+
+/// <summary>Crash-safe files: written aside, flushed to the disk, renamed over, and the rename made durable.</summary>
+internal static partial class AtomicFile
+{
+    private const int ReadOnly = 0;
+
+    public static void Write(string path, ReadOnlySpan<byte> content)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+        SyncDirectory(directory);
+    }
+
+    /// <summary>Makes a rename or a new file in <paramref name="directory"/> survive a power loss (a no-op where the OS offers no way).</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var fd = Open(directory, ReadOnly);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        _ = Fsync(fd);
+        _ = Close(fd);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

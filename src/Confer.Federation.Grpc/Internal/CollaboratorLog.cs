@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Confer.Federation.Grpc.Internal;
+
+/// <summary>The collaborator's log lines.</summary>
+internal static partial class CollaboratorLog
+{
+    [LoggerMessage(200, LogLevel.Information, "Collaborator {Collaborator} connecting to {Address} for federation {PlanHash}")]
+    public static partial void Connecting(ILogger logger, string collaborator, string address, string planHash);
+
+    [LoggerMessage(201, LogLevel.Warning, "INSECURE: collaborator {Collaborator} talks PLAINTEXT to {Address} (--insecure): its model and identity are not protected. Use this only for local experiments.")]
+    public static partial void Insecure(ILogger logger, string collaborator, string address);
+
+    [LoggerMessage(202, LogLevel.Information, "Received tasks for round {Round}: {Tasks}")]
+    public static partial void ReceivedTasks(ILogger logger, int round, string tasks);
+
+    [LoggerMessage(203, LogLevel.Information, "Downloaded the global model of round {Round}: {Bytes} bytes, SHA-256 {Sha256}")]
+    public static partial void Downloaded(ILogger logger, int round, long bytes, string sha256);
+
+    [LoggerMessage(204, LogLevel.Information, "Task {Task} of round {Round} done: {Metrics} on {Examples} examples; sent {Bytes} model bytes")]
+    public static partial void TaskDone(ILogger logger, string task, int round, string metrics, long examples, long bytes);
+
+    [LoggerMessage(205, LogLevel.Warning, "Cannot reach the aggregator ({Error}); retrying in {Seconds:F1} s")]
+    public static partial void Retrying(ILogger logger, string error, double seconds);
+
+    [LoggerMessage(206, LogLevel.Information, "The aggregator says the federation is over; collaborator {Collaborator} exits")]
+    public static partial void Quit(ILogger logger, string collaborator);
+
+    [LoggerMessage(207, LogLevel.Error, "The aggregator refused collaborator {Collaborator}: {Status}: {Detail}")]
+    public static partial void Refused(ILogger logger, string collaborator, string status, string detail);
+
+    [LoggerMessage(208, LogLevel.Warning, "The aggregator did not take the {Task} result of round {Round}: {Detail}; asking for new tasks")]
+    public static partial void ResultNotTaken(ILogger logger, string task, int round, string detail);
+
+    [LoggerMessage(209, LogLevel.Error, "Gave up reaching the aggregator after {Seconds:F0} s: {Error}")]
+    public static partial void GaveUp(ILogger logger, double seconds, string error);
+}

@@ -1,0 +1,85 @@
+using Confer.Core;
+using Confer.Core.Aggregation;
+using Confer.Plan;
+
+namespace Confer.Federation.Grpc.Internal;
+
+/// <summary>
+/// Folds a round's model results into the next global model with the plan's strategy. Linear
+/// strategies stream the results from the store one at a time (memory O(model)); robust ones need
+/// every result at once. Deltas are aggregated as deltas and added to the global model, which is
+/// the same thing for every strategy here (each is translation-equivariant).
+/// </summary>
+internal sealed class RoundAggregator
+{
+    private readonly PlanComponent _strategy;
+    private readonly IServerOptimizer? _optimizer;
+
+    public RoundAggregator(PlanComponent strategy)
+    {
+        _strategy = strategy;
+        var s = strategy.Settings;
+        _optimizer = strategy.Name switch
+        {
+            "fedavgm" => new FedAvgMOptimizer(s.GetNumber("server_learning_rate"), s.GetNumber("server_momentum")),
+            "fedadam" => new FedAdamOptimizer(s.GetNumber("eta"), s.GetNumber("eta_l"), s.GetNumber("beta_1"), s.GetNumber("beta_2"), s.GetNumber("tau")),
+            "fedyogi" => new FedYogiOptimizer(s.GetNumber("eta"), s.GetNumber("eta_l"), s.GetNumber("beta_1"), s.GetNumber("beta_2"), s.GetNumber("tau")),
+            "fedadagrad" => new FedAdagradOptimizer(s.GetNumber("eta"), s.GetNumber("eta_l"), s.GetNumber("beta_1"), s.GetNumber("tau")),
+            _ => null,
+        };
+    }
+
+    public string Name => _strategy.Name;
+
+    /// <summary>The next global model from the model results, in the given (collaborator name) order.</summary>
+    public ModelState Aggregate(ModelState global, IReadOnlyList<StoredResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return global;
+        }
+
+        var isDelta = results[0].Header.IsDelta;
+        ModelState aggregated;
+        if (IsLinear)
+        {
+            var accumulator = new WeightedMeanAccumulator(global);
+            foreach (var result in results)
+            {
+                var model = Read(result);
+                accumulator.Fold(model, result.Header.ExampleCount, Describe(result));
+            }
+
+            aggregated = accumulator.Result();
+        }
+        else
+        {
+            var updates = results.Select(r => new WeightedUpdate(Read(r), r.Header.ExampleCount)).ToList();
+            var s = _strategy.Settings;
+            aggregated = _strategy.Name switch
+            {
+                "median" => ModelAggregation.Median([.. updates.Select(u => u.State)]),
+                "trimmed_mean" => ModelAggregation.TrimmedMean([.. updates.Select(u => u.State)], s.GetNumber("beta")),
+                "krum" => ModelAggregation.Krum([.. updates.Select(u => u.State)], (int)s.GetInteger("num_malicious_clients")),
+                "multi_krum" => ModelAggregation.MultiKrum(updates, (int)s.GetInteger("num_malicious_clients"), (int)s.GetInteger("num_clients_to_keep")),
+                "geometric_median" => ModelAggregation.GeometricMedian(updates, (int)s.GetInteger("max_iterations"), s.GetNumber("eps"), s.GetNumber("ftol")),
+                _ => throw new InvalidOperationException($"The aggregator does not implement the strategy '{_strategy.Name}'."),
+            };
+        }
+
+        if (isDelta)
+        {
+            aggregated = ModelStateArithmetic.Add(global, aggregated);
+        }
+
+        return _optimizer is null ? aggregated : _optimizer.Step(global, aggregated);
+    }
+
+    private bool IsLinear => _strategy.Name is "fedavg" or "fedprox" or "fedavgm" or "fedadam" or "fedyogi" or "fedadagrad";
+
+    private static ModelState Read(StoredResult result) =>
+        ResultStore.ReadModel(result.Path, result.ModelOffset, result.Header.ModelSize)
+        ?? throw new InvalidOperationException($"{Describe(result)} has no model.");
+
+    private static string Describe(StoredResult result) => $"the {result.Header.Task} result of {result.Header.Collaborator} in round {result.Header.Round}";
+}

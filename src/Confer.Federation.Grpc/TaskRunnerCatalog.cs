@@ -1,0 +1,83 @@
+using Confer.Core;
+using Confer.Plan;
+
+namespace Confer.Federation.Grpc;
+
+/// <summary>
+/// The task runners and data loaders a host knows, by name: it registers their plan schemas (as an
+/// <see cref="IPlanTypeExporter"/>) and creates the runner a plan names. Nothing is created by
+/// reflection: a name maps to a factory registered here.
+/// </summary>
+public sealed class TaskRunnerCatalog : IPlanTypeExporter
+{
+    private readonly Dictionary<string, TaskRunnerRegistration> _runners = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (SettingsSchema Settings, string Description)> _dataLoaders = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A catalog with the <c>echo</c> task runner and the <c>none</c> data loader.</summary>
+    /// <returns>The catalog.</returns>
+    public static TaskRunnerCatalog CreateDefault() =>
+        new TaskRunnerCatalog()
+            .Add(EchoTaskRunner.Registration)
+            .AddDataLoader("none", SettingsSchema.Empty, "No data: for the echo task runner, tests and benchmarks.");
+
+    /// <summary>The registered task runners.</summary>
+    public IReadOnlyCollection<TaskRunnerRegistration> TaskRunners => _runners.Values;
+
+    /// <summary>Adds a task runner.</summary>
+    /// <param name="registration">The runner.</param>
+    /// <returns>This catalog.</returns>
+    public TaskRunnerCatalog Add(TaskRunnerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _runners.Add(registration.Name, registration);
+        return this;
+    }
+
+    /// <summary>Adds a data loader name with its settings (beyond <c>batch_size</c> and <c>collaborator_count</c>).</summary>
+    /// <param name="name">The name in <c>data_loader.template</c>.</param>
+    /// <param name="settings">Its settings.</param>
+    /// <param name="description">One line of documentation.</param>
+    /// <returns>This catalog.</returns>
+    public TaskRunnerCatalog AddDataLoader(string name, SettingsSchema settings, string description = "")
+    {
+        _dataLoaders.Add(name, (settings, description));
+        return this;
+    }
+
+    /// <summary>A plan registry with the built-ins and everything in this catalog.</summary>
+    /// <returns>The registry.</returns>
+    public PlanTypeRegistry CreatePlanRegistry() => PlanTypeRegistry.CreateDefault().Add(this);
+
+    /// <inheritdoc />
+    public void Register(PlanTypeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        foreach (var runner in _runners.Values)
+        {
+            registry.RegisterTaskRunner(runner.Name, runner.Settings, runner.TaskFunctions, runner.Description);
+        }
+
+        foreach (var (name, loader) in _dataLoaders)
+        {
+            registry.RegisterDataLoader(name, loader.Settings, loader.Description);
+        }
+    }
+
+    /// <summary>The registration of the plan's task runner.</summary>
+    /// <param name="plan">The plan.</param>
+    /// <returns>The registration.</returns>
+    /// <exception cref="InvalidOperationException">The plan names a task runner this catalog does not have.</exception>
+    public TaskRunnerRegistration Get(FederationPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return _runners.TryGetValue(plan.TaskRunner.Name, out var registration)
+            ? registration
+            : throw new InvalidOperationException($"The plan's task runner '{plan.TaskRunner.Name}' is not registered here; registered: {string.Join(", ", _runners.Keys.Order(StringComparer.Ordinal))}.");
+    }
+
+    /// <summary>Creates the initial global model of <paramref name="plan"/> (what <c>plan initialize</c> writes to the init state path).</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="seed">The seed of the random weights.</param>
+    /// <returns>The model state.</returns>
+    public ModelState CreateInitialModel(FederationPlan plan, int seed = 0) => Get(plan).CreateInitialModel(plan.TaskRunner.Settings, seed);
+}

@@ -1,0 +1,26 @@
+using Confer.Core;
+using Confer.Plan;
+
+namespace Confer.Federation.Grpc;
+
+/// <summary>A task runner the plan may name in <c>task_runner.template</c>: its settings and task functions, and how to create it.</summary>
+public sealed record TaskRunnerRegistration
+{
+    /// <summary>The name in the plan, e.g. <c>echo</c> or <c>torch_cnn</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The settings <c>task_runner.settings</c> may hold.</summary>
+    public required SettingsSchema Settings { get; init; }
+
+    /// <summary>The task functions it implements, each with the schema of its <c>kwargs</c>.</summary>
+    public required IReadOnlyDictionary<string, SettingsSchema> TaskFunctions { get; init; }
+
+    /// <summary>Creates the runner on a collaborator.</summary>
+    public required Func<TaskRunnerContext, ITaskRunner> Create { get; init; }
+
+    /// <summary>Creates the initial global model from the task runner settings and a seed (<c>plan initialize</c>).</summary>
+    public required Func<PlanSettings, int, ModelState> CreateInitialModel { get; init; }
+
+    /// <summary>One line of documentation.</summary>
+    public string Description { get; init; } = string.Empty;
+}
