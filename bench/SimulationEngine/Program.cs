@@ -18,13 +18,18 @@ if (mode == "memory")
 {
     int clients = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
     long gcBefore = GC.GetTotalAllocatedBytes(precise: false);
+    long peakLive = 0;
     var stopwatch = Stopwatch.StartNew();
-    History history = await RunEngineAsync(clients).ConfigureAwait(false);
+
+    // Live managed memory while results are being folded (every 25th fold, after a full collection):
+    // what the engine holds, without the garbage a collection has not yet reclaimed.
+    var progress = new FoldObserver(25, () => peakLive = Math.Max(peakLive, GC.GetTotalMemory(forceFullCollection: true)));
+    History history = await RunEngineAsync(clients, progress).ConfigureAwait(false);
     stopwatch.Stop();
     int fits = history.Rounds.Sum(r => r.FitResults);
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"memory: {clients} clients, {fits} fits in {Rounds} rounds, peak working set {PeakWorkingSetMiB():F1} MiB, peak GC heap {GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0:F1} MiB (last GC), allocated {(GC.GetTotalAllocatedBytes(false) - gcBefore) / 1048576.0:F0} MiB, {stopwatch.Elapsed.TotalMilliseconds / Rounds:F2} ms/round"));
+        $"memory: {clients} clients, {fits} fits in {Rounds} rounds: peak working set {PeakWorkingSetMiB():F1} MiB, peak managed heap {peakLive / 1048576.0:F1} MiB, {ThreadPool.ThreadCount} pool threads, allocated {(GC.GetTotalAllocatedBytes(false) - gcBefore) / 1048576.0:F0} MiB in total"));
     return 0;
 }
 
@@ -62,11 +67,11 @@ async Task<IEnumerable<double>> TimeEngineAsync()
     return history.Rounds.Select(r => r.Seconds * 1000);
 }
 
-Task<History> RunEngineAsync(int clients) =>
+Task<History> RunEngineAsync(int clients, IProgress<RoundProgress>? progress = null) =>
     Simulation.RunAsync(
         context => new EchoClient(context.PartitionId),
         new FedAvg { InitialParameters = initial, FractionFit = FractionFit, FractionEvaluate = 0 },
-        new SimulationOptions { ClientCount = clients, Rounds = Rounds, Seed = 1 });
+        new SimulationOptions { ClientCount = clients, Rounds = Rounds, Seed = 1, Progress = progress });
 
 // The same work without the engine: sample, create each client, call fit, fold, in one loop.
 List<double> RunHandWritten(int clients, int rounds)
