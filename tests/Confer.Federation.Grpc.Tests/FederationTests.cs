@@ -1,0 +1,51 @@
+using System.Net;
+using Confer.Core;
+using Confer.Federation.Grpc;
+using Confer.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Confer.Federation.Grpc.Tests;
+
+/// <summary>A whole federation in one process: Kestrel on 127.0.0.1 with real mutual TLS 1.3, two collaborators, the echo task runner.</summary>
+public class FederationTests
+{
+    [Fact]
+    public async Task Federation_TwoEchoCollaboratorsTwoRounds_FinishesSavesStatesAndLogsLikeOpenFl()
+    {
+        using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await AggregatorHost.StartAsync(new AggregatorOptions
+        {
+            WorkspaceDirectory = workspace.AggregatorWorkspace,
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConfigureLogging = b => b.AddProvider(logs),
+        }).DefaultTimeout();
+        await using (host)
+        {
+            var collaborators = workspace.Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
+                Name = name,
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            })).ToArray();
+
+            var exitCodes = await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(3));
+            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
+
+            Assert.All(exitCodes, code => Assert.Equal(0, code));
+        }
+
+        var init = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
+        var last = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_last.pbuf"));
+        Assert.True(File.Exists(Path.Combine(workspace.AggregatorWorkspace, "save/echo_best.pbuf")));
+        Assert.Equal(init.ComputeHash(), last.ComputeHash());
+        var messages = logs.Messages.ToList();
+        Assert.Contains("Collaborator alpha is sending task results for train, round 1", messages);
+        Assert.Contains(messages, m => m.StartsWith("Saved the best model with score", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("Round 1: aggregated_model_validation acc:", StringComparison.Ordinal));
+        Assert.Empty(logs.Errors);
+    }
+}
