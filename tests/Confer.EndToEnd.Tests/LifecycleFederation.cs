@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace Confer.EndToEnd.Tests;
+
+/// <summary>
+/// The paper's lifecycle steps 1–14 with the built <c>confer</c> binary, in a temporary folder
+/// standing for three nodes: the aggregator's workspace <c>agg/</c> and one workspace per
+/// collaborator, each made by <c>workspace import</c> of the aggregator's export.
+/// </summary>
+internal sealed class LifecycleFederation : IDisposable
+{
+    public const string AggregatorFqdn = "localhost";
+
+    private LifecycleFederation(string root, int port, IReadOnlyList<string> collaborators)
+    {
+        Root = root;
+        Port = port;
+        Collaborators = collaborators;
+    }
+
+    public string Root { get; }
+
+    public int Port { get; }
+
+    public IReadOnlyList<string> Collaborators { get; }
+
+    public string Aggregator => Path.Combine(Root, "agg");
+
+    public string ArchivePath => Path.Combine(Aggregator, "agg.zip");
+
+    /// <summary>Every command's result, in order, for failure messages.</summary>
+    public List<LifecycleResult> Transcript { get; } = [];
+
+    public string CollaboratorWorkspace(string name) => Path.Combine(Root, name, "agg");
+
+    public static async Task<LifecycleFederation> CertifyAsync(params string[] collaborators)
+    {
+        string root = Directory.CreateTempSubdirectory("confer-lifecycle-").FullName;
+        var federation = new LifecycleFederation(root, FreePort(), collaborators);
+        try
+        {
+            await federation.RunStepsAsync();
+            return federation;
+        }
+        catch
+        {
+            federation.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test over.
+        }
+    }
+
+    private async Task RunStepsAsync()
+    {
+        // On the aggregator's node.
+        await Step(Root, "workspace", "create", "--prefix", "agg", "--template", "echo");                               // 1 (2: cd agg)
+        await Step(Aggregator, "plan", "initialize", "-a", AggregatorFqdn, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)); // 3
+        await Step(Aggregator, "workspace", "certify");                                                                 // 4
+        await Step(Aggregator, "aggregator", "generate-cert-request", "--fqdn", AggregatorFqdn);                        // 5
+        await Step(Aggregator, "aggregator", "certify", "--fqdn", AggregatorFqdn);                                      // 6
+        await Step(Aggregator, "workspace", "export");                                                                  // 7
+
+        int shard = 0;
+        foreach (string name in Collaborators)
+        {
+            // On the collaborator's node: the archive was copied there (8), imported, and entered (9).
+            string node = Path.Combine(Root, name);
+            Directory.CreateDirectory(node);
+            File.Copy(ArchivePath, Path.Combine(node, "agg.zip"));
+            await Step(node, "workspace", "import", "--archive", "agg.zip");                                            // 8, 9
+            string workspace = CollaboratorWorkspace(name);
+            LifecycleResult request = await Step(workspace, "collaborator", "generate-cert-request", "-n", name, "--data-path", (++shard).ToString(System.Globalization.CultureInfo.InvariantCulture)); // 10
+            string hash = ValueAfter(request.Output, "CSR SHA-384:");
+
+            // The package travels to the aggregator's operator, with the hash read out of band (11).
+            string package = $"col_{name}_to_agg_cert_request.zip";
+            File.Copy(Path.Combine(workspace, package), Path.Combine(Aggregator, package));
+            LifecycleResult signed = await Step(Aggregator, "collaborator", "certify", "--request-pkg", package, "--hash", hash); // 12
+            string fingerprint = ValueAfter(signed.Output, "Root CA SHA-256 fingerprint:");
+
+            // The signed package travels back, with the root fingerprint (13), and is imported (14).
+            string answer = $"agg_to_col_{name}_signed_cert.zip";
+            File.Copy(Path.Combine(Aggregator, answer), Path.Combine(workspace, answer));
+            await Step(workspace, "collaborator", "certify", "--import", answer, "--root-fingerprint", fingerprint);      // 14
+        }
+    }
+
+    private async Task<LifecycleResult> Step(string directory, params string[] args)
+    {
+        LifecycleResult result = await LifecycleConfer.RunAsync(directory, args);
+        Transcript.Add(result);
+        Assert.True(result.ExitCode == 0, string.Join("\n\n", Transcript));
+        return result;
+    }
+
+    public static string ValueAfter(string output, string label)
+    {
+        string line = output.Split('\n').First(l => l.Contains(label, StringComparison.Ordinal));
+        return line[(line.IndexOf(label, StringComparison.Ordinal) + label.Length)..].Trim();
+    }
+
+    public static string Sha384(string path) => Convert.ToHexStringLower(SHA384.HashData(File.ReadAllBytes(path)));
+
+    /// <summary>A port nobody listens on now; the aggregator binds it a moment later.</summary>
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
