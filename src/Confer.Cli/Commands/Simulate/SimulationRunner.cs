@@ -33,6 +33,9 @@ internal static class SimulationRunner
 
         var total = Stopwatch.StartNew();
         TorchRuntime.Configure(new TorchRuntimeOptions { Threads = settings.TorchThreads ?? Math.Max(1, Environment.ProcessorCount / settings.MaxParallel) });
+
+        // Dropout draws from torch's global generator: seeding it makes a run with one client at a time repeatable.
+        TorchSharp.torch.manual_seed(settings.Seed);
         SimulationSetup setup;
         try
         {
