@@ -77,15 +77,7 @@ History history = await Simulation.RunAsync(
         ClientCount = NumClients,
         Rounds = rounds,
         MaxParallelClients = 1,
-        Progress = new Progress<RoundProgress>(p =>
-        {
-            if (p.Phase == RoundPhase.Completed)
-            {
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"round {p.Round}: loss {p.Record!.LossDistributed:F4}, accuracy {p.Record.MetricsDistributed.GetValueOrDefault("accuracy"):F4} ({p.Record.EvaluateResults} clients evaluated, {p.Record.Seconds:F1} s)"));
-            }
-        }),
+        Progress = new RoundPrinter(),
     }).ConfigureAwait(false);
 
 Console.WriteLine("History (loss, distributed):");
