@@ -116,7 +116,7 @@ public sealed class RoundController
         {
             ControllerLog.FitConfigured(_logger, round, fitTasks.Count);
             IFitAggregation aggregation = _strategy.BeginAggregateFit(round, parameters);
-            var guard = new ReadOnlyGuard(fitTasks.Select(t => t.Instructions.Parameters));
+            using var guard = new ReadOnlyGuard(fitTasks.Select(t => t.Instructions.Parameters));
             await OrderedDispatcher.RunAsync(
                 fitTasks,
                 _channel.FitAsync,
@@ -171,7 +171,7 @@ public sealed class RoundController
         if (evaluateTasks.Count > 0)
         {
             IEvaluateAggregation aggregation = _strategy.BeginAggregateEvaluate(round);
-            var guard = new ReadOnlyGuard(evaluateTasks.Select(t => t.Instructions.Parameters));
+            using var guard = new ReadOnlyGuard(evaluateTasks.Select(t => t.Instructions.Parameters));
             await OrderedDispatcher.RunAsync(
                 evaluateTasks,
                 _channel.EvaluateAsync,
