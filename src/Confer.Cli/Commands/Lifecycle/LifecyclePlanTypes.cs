@@ -1,37 +1,26 @@
+using Confer.Federation.Grpc;
 using Confer.Plan;
 
 namespace Confer.Cli.Commands.Lifecycle;
 
 /// <summary>
 /// The plan type registry the lifecycle commands validate plans with: the built-in assigners,
-/// strategies and straggler policies, plus the task runners and data loaders Confer ships
-/// (<c>echo</c> and <c>torch_cnn</c>; <c>none</c> and <c>fashion_mnist</c>). A name that some
-/// registration already holds (the runners' own, once added here) is left to it, so the schemas
-/// the aggregator and collaborators run with are the ones plans are checked against.
+/// strategies and straggler policies, the task runners of <see cref="TaskRunnerCatalog.CreateDefault"/>
+/// (<c>echo</c>, <c>none</c>) with their own schemas, plus the names whose runner is not in that
+/// catalog yet (<c>torch_cnn</c>, <c>fashion_mnist</c>). A name the catalog holds is left to it,
+/// so the schemas the aggregator and collaborators run with are the ones plans are checked against.
 /// </summary>
 internal static class LifecyclePlanTypes
 {
-    public const string EchoRunner = "echo";
+    public const string EchoRunner = EchoTaskRunner.Name;
     public const string TorchCnnRunner = "torch_cnn";
     public const string NoDataLoader = "none";
     public const string FashionMnistLoader = "fashion_mnist";
 
     public static PlanTypeRegistry CreateRegistry()
     {
-        var registry = PlanTypeRegistry.CreateDefault();
-        RegisterIfMissing(registry, PlanComponentKind.TaskRunner, EchoRunner, r => r.RegisterTaskRunner(
-            EchoRunner,
-            new SettingsSchema(
-            [
-                SettingDefinition.Integer("model_size", InitialModels.DefaultEchoSize, 1, int.MaxValue / 4, "float32 values of the initial model"),
-                SettingDefinition.Integer("tensor_count", 1, 1, 1024, "tensors the values are split into"),
-            ]),
-            new Dictionary<string, SettingsSchema>
-            {
-                ["train_task"] = new([SettingDefinition.Integer("epochs", 1, 1, 1000, "ignored")]),
-                ["validate_task"] = SettingsSchema.Empty,
-            },
-            "Returns its input: for tests and benchmarks of the federation itself."));
+        // The runners that exist register their own schemas; only names still without a runner are declared here.
+        PlanTypeRegistry registry = TaskRunnerCatalog.CreateDefault().CreatePlanRegistry();
         RegisterIfMissing(registry, PlanComponentKind.TaskRunner, TorchCnnRunner, r => r.RegisterTaskRunner(
             TorchCnnRunner,
             new SettingsSchema(
@@ -45,8 +34,6 @@ internal static class LifecyclePlanTypes
                 ["validate_task"] = SettingsSchema.Empty,
             },
             "The OpenFL tutorial CNN (Confer.Torch.OpenFlCnn) trained with SGD in TorchSharp."));
-        RegisterIfMissing(registry, PlanComponentKind.DataLoader, NoDataLoader, r => r.RegisterDataLoader(
-            NoDataLoader, SettingsSchema.Empty, "No data: for task runners that need none (echo)."));
         RegisterIfMissing(registry, PlanComponentKind.DataLoader, FashionMnistLoader, r => r.RegisterDataLoader(
             FashionMnistLoader, SettingsSchema.Empty, "Fashion-MNIST IDX files: a shard of the system copy, or a folder."));
         return registry;
