@@ -33,6 +33,23 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
         return this;
     }
 
+    /// <summary>
+    /// Adds a task runner that runs the plan's tasks with a Flower-style client (see
+    /// <see cref="FlowerClientTaskRunner.CreateRegistration"/>): <c>train_task</c> fits,
+    /// <c>validate_task</c> evaluates.
+    /// </summary>
+    /// <param name="name">The name in the plan's <c>task_runner.template</c>.</param>
+    /// <param name="createClient">Creates the client on each collaborator.</param>
+    /// <param name="createInitialModel">Creates the initial global model from the task runner settings and a seed.</param>
+    /// <param name="options">Metric and configuration names; <see langword="null"/> for none.</param>
+    /// <returns>This catalog.</returns>
+    public TaskRunnerCatalog AddFlowerClient(
+        string name,
+        Func<TaskRunnerContext, Confer.Federation.Clients.IClient> createClient,
+        Func<PlanSettings, int, ModelState> createInitialModel,
+        FlowerClientTaskRunnerOptions? options = null) =>
+        Add(FlowerClientTaskRunner.CreateRegistration(name, createClient, createInitialModel, options: options));
+
     /// <summary>Adds a data loader name with its settings (beyond <c>batch_size</c> and <c>collaborator_count</c>).</summary>
     /// <param name="name">The name in <c>data_loader.template</c>.</param>
     /// <param name="settings">Its settings.</param>
@@ -79,5 +96,9 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
     /// <param name="plan">The plan.</param>
     /// <param name="seed">The seed of the random weights.</param>
     /// <returns>The model state.</returns>
-    public ModelState CreateInitialModel(FederationPlan plan, int seed = 0) => Get(plan).CreateInitialModel(plan.TaskRunner.Settings, seed);
+    public ModelState CreateInitialModel(FederationPlan plan, int seed = 0)
+    {
+        TaskRunnerRegistration registration = Get(plan);
+        return registration.CreatePlanInitialModel is { } create ? create(plan, seed) : registration.CreateInitialModel(plan.TaskRunner.Settings, seed);
+    }
 }

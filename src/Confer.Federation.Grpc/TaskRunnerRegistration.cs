@@ -21,6 +21,13 @@ public sealed record TaskRunnerRegistration
     /// <summary>Creates the initial global model from the task runner settings and a seed (<c>plan initialize</c>).</summary>
     public required Func<PlanSettings, int, ModelState> CreateInitialModel { get; init; }
 
+    /// <summary>
+    /// Creates the initial global model from the whole plan and a seed, for a runner whose model
+    /// depends on more than its own settings (e.g. optimizer state under <c>CONTINUE_GLOBAL</c>);
+    /// <see langword="null"/> (the default) to use <see cref="CreateInitialModel"/>.
+    /// </summary>
+    public Func<FederationPlan, int, ModelState>? CreatePlanInitialModel { get; init; }
+
     /// <summary>One line of documentation.</summary>
     public string Description { get; init; } = string.Empty;
 }

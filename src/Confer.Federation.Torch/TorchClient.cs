@@ -12,7 +12,8 @@ namespace Confer.Federation.Torch;
 /// <see cref="ImageDataset"/> (Flower's PyTorch <c>NumPyClient</c> from the tutorials). Each fit
 /// builds the network, loads the global parameters, trains with SGD and returns the new
 /// parameters with the partition's size and <c>train_loss</c> / <c>train_accuracy</c>. The
-/// optimizer starts fresh each round, as clients created on demand do in Flower's simulation.
+/// optimizer starts fresh each round, as clients created on demand do in Flower's simulation,
+/// unless <see cref="TorchClientOptions.OptimizerTreatment"/> says otherwise.
 /// </summary>
 /// <remarks>
 /// Fit configuration keys (each overrides <see cref="TorchClientOptions"/>): <c>local_epochs</c>,
@@ -35,6 +36,9 @@ public sealed class TorchClient : Client
 
     /// <summary>The configuration key of the round, as Flower's tutorials name it.</summary>
     public const string RoundKey = "server_round";
+
+    /// <summary>The prefix of optimizer-state tensors in a model (<c>optimizer.</c> + parameter name, e.g. <c>optimizer.conv1.weight</c>): see <see cref="TorchClientOptions.OptimizerTreatment"/>.</summary>
+    public const string OptimizerStatePrefix = "optimizer.";
 
     private readonly Func<ClassifierNetwork> _createNetwork;
     private readonly ImageDataset _train;
@@ -74,6 +78,14 @@ public sealed class TorchClient : Client
         _testIndices = testIndices;
     }
 
+    /// <summary>
+    /// The optimizer state the next fit starts from under <see cref="OptimizerTreatment.ContinueLocal"/>
+    /// (and <see cref="OptimizerTreatment.ContinueGlobal"/> without a global state): a copy of the
+    /// momentum buffers after the last fit, named after the parameters; <see langword="null"/>
+    /// before the first fit and always under <see cref="OptimizerTreatment.Reset"/>.
+    /// </summary>
+    public ModelState? OptimizerState { get; private set; }
+
     /// <inheritdoc/>
     public override ModelState GetParameters(ConfigRecord config)
     {
@@ -100,12 +112,23 @@ public sealed class TorchClient : Client
             ProximalMu = config.GetDouble(FedProx.ProximalMuKey, _options.ProximalMu),
         };
 
+        (ModelState weights, ModelState? globalOptimizerState) = SplitOptimizerState(parameters);
         using ClassifierNetwork network = _createNetwork();
-        network.LoadModelState(parameters, "the global model");
+        network.LoadModelState(weights, "the global model");
         using var optimizer = new SgdOptimizer(
             network,
             config.GetDouble(LearningRateKey, _options.LearningRate),
             config.GetDouble(MomentumKey, _options.Momentum));
+        ModelState? startState = _options.OptimizerTreatment switch
+        {
+            OptimizerTreatment.ContinueGlobal => globalOptimizerState ?? OptimizerState,
+            OptimizerTreatment.ContinueLocal => OptimizerState,
+            _ => null,
+        };
+        if (startState is not null)
+        {
+            optimizer.SetState(startState);
+        }
         TrainResult? last = null;
         double lossSum = 0;
         double accuracySum = 0;
@@ -118,7 +141,18 @@ public sealed class TorchClient : Client
         }
 
         var metrics = new MetricRecord([new("train_loss", lossSum / Math.Max(epochs, 1)), new("train_accuracy", accuracySum / Math.Max(epochs, 1))]);
-        return new FitResult(network.GetModelState(), _trainIndices.Count, metrics);
+        ModelState trained = network.GetModelState();
+        ModelState optimizerState = optimizer.GetState();
+        OptimizerState = _options.OptimizerTreatment == OptimizerTreatment.Reset ? null : optimizerState;
+        if (globalOptimizerState is null)
+        {
+            return new FitResult(trained, _trainIndices.Count, metrics);
+        }
+
+        // The result keeps the global parameters' layout, optimizer tensors included, so they are aggregated with the weights.
+        return new FitResult(new ModelState(parameters.Select(t => t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal)
+            ? optimizerState[t.Name[OptimizerStatePrefix.Length..]].CloneAs(t.Name)
+            : trained[t.Name])), _trainIndices.Count, metrics);
     }
 
     /// <inheritdoc/>
@@ -131,8 +165,36 @@ public sealed class TorchClient : Client
         }
 
         using ClassifierNetwork network = _createNetwork();
-        network.LoadModelState(parameters, "the global model");
+        network.LoadModelState(SplitOptimizerState(parameters).Weights, "the global model");
         TorchEvaluateResult result = Trainer.Evaluate(network, _test, _options.EvaluateBatchSize, _testIndices, cancellationToken: cancellationToken);
         return new Clients.EvaluateResult(result.Loss, result.ExampleCount, MetricRecord.Of("accuracy", result.Accuracy));
+    }
+
+    /// <summary>
+    /// Adds the optimizer state a fresh SGD optimizer over <paramref name="network"/> has (zero
+    /// momentum buffers, named <see cref="OptimizerStatePrefix"/> + parameter name) to its
+    /// parameters: an initial global model with which <see cref="OptimizerTreatment.ContinueGlobal"/>
+    /// aggregates the optimizer state with the weights.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <returns>The network's parameters followed by the optimizer state.</returns>
+    public static ModelState WithOptimizerState(ClassifierNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var optimizer = new SgdOptimizer(network, learningRate: 1);
+        return new ModelState(network.GetModelState().Concat(optimizer.GetState().Select(t => t.CloneAs(OptimizerStatePrefix + t.Name))));
+    }
+
+    private static (ModelState Weights, ModelState? OptimizerState) SplitOptimizerState(ModelState parameters)
+    {
+        if (!parameters.Any(t => t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal)))
+        {
+            return (parameters, null);
+        }
+
+        var weights = parameters.Where(t => !t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal));
+        var optimizer = parameters.Where(t => t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal))
+            .Select(t => t.CloneAs(t.Name[OptimizerStatePrefix.Length..]));
+        return (new ModelState(weights), new ModelState(optimizer));
     }
 }

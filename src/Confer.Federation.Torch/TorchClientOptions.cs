@@ -1,3 +1,5 @@
+using Confer.Torch;
+
 namespace Confer.Federation.Torch;
 
 /// <summary>
@@ -26,4 +28,14 @@ public sealed record TorchClientOptions
 
     /// <summary>Examples per forward pass when evaluating. Default 1000.</summary>
     public int EvaluateBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// What the optimizer starts from in each fit (OpenFL's <c>opt_treatment</c>):
+    /// <see cref="OptimizerTreatment.Reset"/> a fresh optimizer every round;
+    /// <see cref="OptimizerTreatment.ContinueLocal"/> the state this client's previous fit left;
+    /// <see cref="OptimizerTreatment.ContinueGlobal"/> the state carried by the global parameters
+    /// (tensors named <see cref="TorchClient.OptimizerStatePrefix"/> + parameter name), or, when they
+    /// carry none, the state this client's previous fit left. Default <see cref="OptimizerTreatment.Reset"/>.
+    /// </summary>
+    public OptimizerTreatment OptimizerTreatment { get; init; } = OptimizerTreatment.Reset;
 }

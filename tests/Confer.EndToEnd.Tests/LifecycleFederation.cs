@@ -35,13 +35,16 @@ internal sealed class LifecycleFederation : IDisposable
 
     public string CollaboratorWorkspace(string name) => Path.Combine(Root, name, "agg");
 
-    public static async Task<LifecycleFederation> CertifyAsync(params string[] collaborators)
+    public static Task<LifecycleFederation> CertifyAsync(params string[] collaborators) => CertifyAsync("echo", null, collaborators);
+
+    /// <summary>The steps with another template; <paramref name="editPlan"/> rewrites plan/plan.yaml's text right after the workspace is created.</summary>
+    public static async Task<LifecycleFederation> CertifyAsync(string template, Func<string, string>? editPlan, params string[] collaborators)
     {
         string root = Directory.CreateTempSubdirectory("confer-lifecycle-").FullName;
         var federation = new LifecycleFederation(root, FreePort(), collaborators);
         try
         {
-            await federation.RunStepsAsync();
+            await federation.RunStepsAsync(template, editPlan);
             return federation;
         }
         catch
@@ -63,10 +66,16 @@ internal sealed class LifecycleFederation : IDisposable
         }
     }
 
-    private async Task RunStepsAsync()
+    private async Task RunStepsAsync(string template, Func<string, string>? editPlan)
     {
         // On the aggregator's node.
-        await Step(Root, "workspace", "create", "--prefix", "agg", "--template", "echo");                               // 1 (2: cd agg)
+        await Step(Root, "workspace", "create", "--prefix", "agg", "--template", template);                             // 1 (2: cd agg)
+        if (editPlan is not null)
+        {
+            string planFile = Path.Combine(Aggregator, "plan", "plan.yaml");
+            File.WriteAllText(planFile, editPlan(File.ReadAllText(planFile)));
+        }
+
         await Step(Aggregator, "plan", "initialize", "-a", AggregatorFqdn, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)); // 3
         await Step(Aggregator, "workspace", "certify");                                                                 // 4
         await Step(Aggregator, "aggregator", "generate-cert-request", "--fqdn", AggregatorFqdn);                        // 5

@@ -1,4 +1,5 @@
 using Confer.Federation.Grpc;
+using Confer.Federation.Torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -21,5 +22,5 @@ internal static class FederationConsole
 
     public static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(Configure);
 
-    public static TaskRunnerCatalog CreateCatalog() => TaskRunnerCatalog.CreateDefault();
+    public static TaskRunnerCatalog CreateCatalog() => TaskRunnerCatalog.CreateDefault().AddTorch();
 }

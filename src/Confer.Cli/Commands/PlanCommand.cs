@@ -85,7 +85,7 @@ internal static class PlanCommand
 
             int weightsSeed = parse.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             string runner = plan.TaskRunner.Name;
-            ModelState state = InitialModels.Create(plan.TaskRunner, weightsSeed);
+            ModelState state = InitialModels.Create(plan, weightsSeed);
             string statePath = Path.Combine(layout.Directory, plan.Aggregator.InitStatePath);
             ModelStateSerializer.Save(state, statePath, InitialModels.Metadata(runner, weightsSeed));
             console.Wrote(

@@ -1,26 +1,28 @@
 using System.Globalization;
 using Confer.Core;
-using Confer.Federation.Grpc;
 using Confer.Plan;
-using Confer.Torch;
 
 namespace Confer.Cli.Commands.Lifecycle;
 
 /// <summary>
-/// The random initial weights <c>confer plan initialize</c> writes, chosen by the plan's task runner:
-/// the network the runner trains, so the aggregator's first global model has the right layout.
+/// The random initial weights <c>confer plan initialize</c> writes, chosen by the plan's task runner
+/// in the catalog the federation runs with, so the aggregator's first global model has the layout
+/// the collaborators train.
 /// </summary>
 internal static class InitialModels
 {
-
-    public static ModelState Create(PlanComponent taskRunner, int seed) => taskRunner.Name switch
+    public static ModelState Create(FederationPlan plan, int seed)
     {
-        LifecyclePlanTypes.TorchCnnRunner => CreateTorchCnn(seed),
-        LifecyclePlanTypes.EchoRunner => EchoTaskRunner.Registration.CreateInitialModel(taskRunner.Settings, seed),
-        _ => throw new LifecycleException(
-            $"Confer has no initial model for task runner '{taskRunner.Name}'. Write the initial state yourself (a ModelState saved with ModelStateSerializer.Save) "
-            + "to the plan's aggregator.settings.init_state_path, or use a template whose runner is echo or torch_cnn."),
-    };
+        var catalog = FederationConsole.CreateCatalog();
+        if (!catalog.TaskRunners.Any(r => string.Equals(r.Name, plan.TaskRunner.Name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new LifecycleException(
+                $"Confer has no initial model for task runner '{plan.TaskRunner.Name}'. Write the initial state yourself (a ModelState saved with ModelStateSerializer.Save) "
+                + $"to the plan's aggregator.settings.init_state_path, or use a task runner Confer ships: {string.Join(", ", catalog.TaskRunners.Select(r => r.Name).Order(StringComparer.Ordinal))}.");
+        }
+
+        return catalog.CreateInitialModel(plan, seed);
+    }
 
     public static Dictionary<string, string> Metadata(string taskRunner, int seed) => new(StringComparer.Ordinal)
     {
@@ -28,10 +30,4 @@ internal static class InitialModels
         ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
         ["written_by"] = "confer plan initialize",
     };
-
-    private static ModelState CreateTorchCnn(int seed)
-    {
-        using OpenFlCnn model = OpenFlCnn.Create(seed);
-        return model.GetModelState();
-    }
 }
