@@ -92,7 +92,15 @@ public class TorchCnnTaskRunnerTests
         Assert.InRange(trained.Metrics["loss"], 0.1, 5);
         Assert.Null(global.FindFirstMismatch(trained.Model!));
         Assert.NotEqual(global.ComputeHash(), trained.Model!.ComputeHash());
-        Assert.NotEqual(before.Metrics["acc"], after.Metrics["acc"]);
+
+        // The evaluation loss tells the models apart where 128 examples' accuracy may not.
+        TaskPlan localLoss = plan.Tasks["locally_tuned_model_validation"] with { Metrics = ["loss"] };
+        TaskPlan globalLoss = plan.Tasks["aggregated_model_validation"] with { Metrics = ["loss"] };
+        double local = (await runner.RunAsync(new TaskRequest(localLoss, 0, global)).AsTask().DefaultTimeout()).Metrics["loss"];
+        double ofGlobal = (await runner.RunAsync(new TaskRequest(globalLoss, 0, global)).AsTask().DefaultTimeout()).Metrics["loss"];
+        double ofTrained = (await runner.RunAsync(new TaskRequest(globalLoss, 0, trained.Model!)).AsTask().DefaultTimeout()).Metrics["loss"];
+        Assert.Equal(ofTrained, local);
+        Assert.NotEqual(ofGlobal, local);
     }
 
     [Fact]
