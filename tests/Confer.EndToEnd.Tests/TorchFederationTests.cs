@@ -75,7 +75,8 @@ public sealed class TorchFederationTests(ITestOutputHelper output)
     /// <summary>
     /// The template's plan with 2 rounds, delta updates, and 1,000 training and 500 test examples per
     /// collaborator. At the template's learning rate (0.01) and batch size (64) the 16 steps of a
-    /// round leave the network at chance; 63 steps of 16 examples at 0.05 leave it well above.
+    /// round leave the network at chance. With 2 local epochs of 16-example batches at 0.05, the
+    /// global model after one round scored 0.37–0.50 in four seeded trials (one epoch: 0.26–0.34).
     /// </summary>
     private static string SmallTwoRoundPlan(string plan)
     {
@@ -83,11 +84,13 @@ public sealed class TorchFederationTests(ITestOutputHelper output)
             .Replace("rounds_to_train: 10", "rounds_to_train: 2", StringComparison.Ordinal)
             .Replace("delta_updates: false", "delta_updates: true", StringComparison.Ordinal)
             .Replace("    batch_size: 64", "    batch_size: 16\n    max_train_examples: 1000\n    max_test_examples: 500", StringComparison.Ordinal)
-            .Replace("  template: torch_cnn\n", "  template: torch_cnn\n  settings:\n    learning_rate: 0.05\n", StringComparison.Ordinal);
+            .Replace("  template: torch_cnn\n", "  template: torch_cnn\n  settings:\n    learning_rate: 0.05\n", StringComparison.Ordinal)
+            .Replace("  defaults: plan/defaults/tasks_torch.yaml\n", "  defaults: plan/defaults/tasks_torch.yaml\n  train:\n    kwargs:\n      epochs: 2\n", StringComparison.Ordinal);
         Assert.Contains("max_train_examples: 1000", edited, StringComparison.Ordinal);
         Assert.Contains("rounds_to_train: 2", edited, StringComparison.Ordinal);
         Assert.Contains("delta_updates: true", edited, StringComparison.Ordinal);
         Assert.Contains("learning_rate: 0.05", edited, StringComparison.Ordinal);
+        Assert.Contains("epochs: 2", edited, StringComparison.Ordinal);
         return edited;
     }
 
