@@ -96,7 +96,6 @@ public sealed class AggregatorHost : IAsyncDisposable
         var limits = plan.Network.Limits;
         var wire = options.CountWireBytes ? new WireCounter() : null;
         var port = options.Port ?? plan.Network.AggregatorPort;
-        ILogger? tlsLogger = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -125,18 +124,11 @@ public sealed class AggregatorHost : IAsyncDisposable
                             ClientCertificateRequired = true,
                             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                             ApplicationProtocols = [SslApplicationProtocol.Http2],
-                            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                            {
-                                // The chain is judged against the federation's CA, not the system's roots; the name, revocation and authorization are judged per call.
-                                var result = validator!.Validate(certificate);
-                                if (!result.IsAccepted && result.Status is not CertificateValidationStatus.Revoked)
-                                {
-                                    AggregatorLog.TlsRefused(tlsLogger!, certificate is null ? "no client certificate (a client certificate is required)" : $"{result.Status}: {result.Message}");
-                                    return false;
-                                }
-
-                                return true;
-                            },
+                            // A client certificate is asked for, but judged on every call by CallAuthorizer (chain to the
+                            // federation CA, dates, revocation, common name, authorized list) before any handler runs: a
+                            // refused handshake reaches the client as a bare connection error, a refused call as a status
+                            // naming the failed check (Unauthenticated "MissingCertificate: ...", "UntrustedIssuer: ...").
+                            RemoteCertificateValidationCallback = (_, _, _, _) => true,
                         }),
                     });
                 }
@@ -163,7 +155,6 @@ public sealed class AggregatorHost : IAsyncDisposable
         var app = builder.Build();
         app.MapGrpcService<AggregatorGrpcService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Confer.Aggregator");
-        tlsLogger = logger;
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -1,15 +1,14 @@
 using System.CommandLine;
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Federation.Grpc;
-using Confer.Pki;
-using Confer.Plan;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Confer.Cli.Commands;
 
 /// <summary>
 /// <c>confer aggregator start</c>: runs the aggregator of the workspace (OpenFL's
-/// <c>fx aggregator start</c>) until every round is trained and the collaborators were told to quit.
+/// <c>fx aggregator start</c>) as a hosted service of a Generic Host, until every round is trained
+/// and the collaborators were told to quit (exit 0), or Ctrl-C / SIGTERM (exit 130; a new start resumes).
 /// </summary>
 internal static class AggregatorStartCommand
 {
@@ -25,36 +24,16 @@ internal static class AggregatorStartCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggerFactory = FederationConsole.CreateLoggerFactory();
-            var logger = loggerFactory.CreateLogger("Confer.Aggregator");
-            try
+            var builder = FederationConsole.CreateHostBuilder();
+            builder.Services.AddConferAggregator(new AggregatorOptions
             {
-                var options = new AggregatorOptions
-                {
-                    WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
-                    Fqdn = parse.GetValue(fqdn),
-                    Port = parse.GetValue(port),
-                    Insecure = parse.GetValue(insecure),
-                    PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
-                    ConfigureLogging = FederationConsole.Configure,
-                };
-                var host = await AggregatorHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
-                await using (host.ConfigureAwait(false))
-                {
-                    await host.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    return 0;
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Aggregator stopped before the federation finished; start it again in the same workspace to resume.");
-                return 130;
-            }
-            catch (Exception ex) when (ex is PlanValidationException or PlanFrozenException or PkiException or InvalidOperationException or IOException)
-            {
-                logger.LogError("{Message}", ex is PlanValidationException pv ? string.Join(Environment.NewLine, pv.Problems) : ex.Message);
-                return 1;
-            }
+                WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
+                Fqdn = parse.GetValue(fqdn),
+                Port = parse.GetValue(port),
+                Insecure = parse.GetValue(insecure),
+                PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
+            });
+            return await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

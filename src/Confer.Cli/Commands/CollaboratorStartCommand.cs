@@ -1,15 +1,14 @@
 using System.CommandLine;
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Federation.Grpc;
-using Confer.Pki;
-using Confer.Plan;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Confer.Cli.Commands;
 
 /// <summary>
 /// <c>confer collaborator start -n NAME</c>: runs one collaborator (OpenFL's
-/// <c>fx collaborator start</c>) until the aggregator says the federation is over.
+/// <c>fx collaborator start</c>) as a hosted service of a Generic Host, until the aggregator says the
+/// federation is over (exit 0), it is refused or gives up (exit 1), or Ctrl-C / SIGTERM (exit 130).
 /// </summary>
 internal static class CollaboratorStartCommand
 {
@@ -25,33 +24,18 @@ internal static class CollaboratorStartCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var loggerFactory = FederationConsole.CreateLoggerFactory();
-            var logger = loggerFactory.CreateLogger("Confer.Collaborator");
-            try
+            var address = parse.GetValue(aggregator);
+            var builder = FederationConsole.CreateHostBuilder();
+            builder.Services.AddConferCollaborator(new CollaboratorOptions
             {
-                var address = parse.GetValue(aggregator);
-                var options = new CollaboratorOptions
-                {
-                    WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
-                    Name = parse.GetValue(name)!,
-                    AggregatorAddress = address is null ? null : new Uri(address),
-                    Insecure = parse.GetValue(insecure),
-                    PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
-                    Catalog = FederationConsole.CreateCatalog(),
-                    LoggerFactory = loggerFactory,
-                };
-                return await CollaboratorHost.RunAsync(options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Collaborator stopped before the federation finished.");
-                return 130;
-            }
-            catch (Exception ex) when (ex is PlanValidationException or PlanFrozenException or PkiException or InvalidOperationException or IOException or Polly.Timeout.TimeoutRejectedException)
-            {
-                logger.LogError("{Message}", ex is PlanValidationException pv ? string.Join(Environment.NewLine, pv.Problems) : ex.Message);
-                return 1;
-            }
+                WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
+                Name = parse.GetValue(name)!,
+                AggregatorAddress = address is null ? null : new Uri(address),
+                Insecure = parse.GetValue(insecure),
+                PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
+                Catalog = FederationConsole.CreateCatalog(),
+            });
+            return await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,5 +1,8 @@
 using Confer.Federation.Grpc;
+using Confer.Federation.Grpc.Hosting;
 using Confer.Federation.Torch;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -21,6 +24,27 @@ internal static class FederationConsole
     }
 
     public static ILoggerFactory CreateLoggerFactory() => LoggerFactory.Create(Configure);
+
+    /// <summary>
+    /// A Generic Host with the console logging above and nothing else (no configuration files, no
+    /// environment-driven settings): Ctrl-C and SIGTERM stop it gracefully, silently.
+    /// </summary>
+    public static HostApplicationBuilder CreateHostBuilder()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        Configure(builder.Logging);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        return builder;
+    }
+
+    /// <summary>Runs a host whose hosted service sets <see cref="FederationOutcome"/>, and returns its exit code.</summary>
+    public static async Task<int> RunAsync(HostApplicationBuilder builder, CancellationToken cancellationToken)
+    {
+        using var host = builder.Build();
+        var outcome = host.Services.GetRequiredService<FederationOutcome>();
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return outcome.ExitCodeOrStopped;
+    }
 
     public static TaskRunnerCatalog CreateCatalog() => TaskRunnerCatalog.CreateDefault().AddTorch();
 }
