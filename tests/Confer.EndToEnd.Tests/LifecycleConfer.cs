@@ -25,6 +25,7 @@ internal sealed class LifecycleConfer : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _error = new();
     private readonly object _gate = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
 
     private LifecycleConfer(Process process, string command)
     {
@@ -103,6 +104,29 @@ internal sealed class LifecycleConfer : IAsyncDisposable
         return result;
     }
 
+    /// <summary>Completes when the process has printed a line containing <paramref name="text"/> (already or later).</summary>
+    public Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal) || _error.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return Task.CompletedTask;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout).ContinueWith(
+            t => t.IsFaulted && t.Exception!.InnerException is TimeoutException
+                ? throw new TimeoutException($"confer {Command} did not print '{text}' within {timeout}.\n--- out ---\n{Output}\n--- err ---\n{Error}")
+                : t,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public async Task<LifecycleResult> WaitAsync(TimeSpan timeout)
     {
         await _process.WaitForExitAsync().DefaultTimeout(timeout);
@@ -139,6 +163,14 @@ internal sealed class LifecycleConfer : IAsyncDisposable
         lock (_gate)
         {
             target.Append(line).Append('\n');
+            for (int i = _awaited.Count - 1; i >= 0; i--)
+            {
+                if (line.Contains(_awaited[i].Text, StringComparison.Ordinal))
+                {
+                    _awaited[i].Seen.TrySetResult();
+                    _awaited.RemoveAt(i);
+                }
+            }
         }
     }
 
