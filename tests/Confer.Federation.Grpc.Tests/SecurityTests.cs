@@ -50,11 +50,12 @@ public class SecurityTests
     }
 
     [Fact]
-    public async Task GetTasks_NoClientCertificate_FailsTheHandshakeAndIsLogged()
+    public async Task GetTasks_NoClientCertificate_IsUnauthenticatedAndLogged()
     {
         var (status, logs) = await CallAsync(certificateOf: null, claimed: "alpha", planHash: null);
-        Assert.Equal(StatusCode.Unavailable, status.StatusCode);
-        Assert.Contains(logs.Messages, m => m.Contains("no client certificate", StringComparison.Ordinal));
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
+        Assert.StartsWith("MissingCertificate: No client certificate", status.Detail, StringComparison.Ordinal);
+        Assert.Contains(logs.Messages, m => m.Contains("Refused", StringComparison.Ordinal) && m.Contains("MissingCertificate", StringComparison.Ordinal));
     }
 
     private static async Task<(Status Status, CapturingLoggerProvider Logs)> CallAsync(string? certificateOf, string claimed, string? planHash, string? revoke = null)

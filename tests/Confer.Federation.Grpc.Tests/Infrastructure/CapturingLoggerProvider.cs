@@ -12,7 +12,42 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public IEnumerable<string> Errors => Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}");
 
+    private readonly List<(string Text, TaskCompletionSource Seen)> _awaited = [];
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>Completes when a line containing <paramref name="text"/> has been logged (already or later).</summary>
+    public Task WaitForAsync(string text)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_awaited)
+        {
+            if (Messages.Any(m => m.Contains(text, StringComparison.Ordinal)))
+            {
+                return Task.CompletedTask;
+            }
+
+            _awaited.Add((text, seen));
+        }
+
+        return seen.Task;
+    }
+
+    private void Add(LogLevel level, string category, string message)
+    {
+        lock (_awaited)
+        {
+            Entries.Enqueue((level, category, message));
+            for (var i = _awaited.Count - 1; i >= 0; i--)
+            {
+                if (message.Contains(_awaited[i].Text, StringComparison.Ordinal))
+                {
+                    _awaited[i].Seen.TrySetResult();
+                    _awaited.RemoveAt(i);
+                }
+            }
+        }
+    }
 
     public void Dispose()
     {
@@ -29,7 +64,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                provider.Entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : " " + exception.Message)));
+                provider.Add(logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : " " + exception.Message));
             }
         }
     }
