@@ -288,7 +288,7 @@ internal sealed class PlanRoundController
     private RoundState StartRound(int r, ModelState global)
     {
         var assignments = TaskAssigner.Assign(_plan, r);
-        var round = new RoundState(r, new GlobalModel(global), assignments, _time.GetTimestamp());
+        var round = new RoundState(r, new GlobalModel(global, r), assignments, _time.GetTimestamp());
         var resumed = 0;
         foreach (var stored in _store.Load(r))
         {
