@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Confer.Protos.V1;
 using Google.Protobuf;
 
@@ -13,13 +14,16 @@ public static class ModelStateSerializer
     /// <param name="state">The state.</param>
     /// <param name="metadata">Optional descriptive entries (not hashed).</param>
     /// <returns>The message.</returns>
-    public static ModelStateProto ToProto(ModelState state, IReadOnlyDictionary<string, string>? metadata = null)
+    public static ModelStateProto ToProto(ModelState state, IReadOnlyDictionary<string, string>? metadata = null) =>
+        ToProto(state, metadata, share: false);
+
+    private static ModelStateProto ToProto(ModelState state, IReadOnlyDictionary<string, string>? metadata, bool share)
     {
         ArgumentNullException.ThrowIfNull(state);
         var proto = new ModelStateProto();
         foreach (NamedTensor tensor in state)
         {
-            proto.Tensors.Add(ToProto(tensor));
+            proto.Tensors.Add(ToProto(tensor, share));
         }
 
         if (metadata is not null)
@@ -36,14 +40,18 @@ public static class ModelStateSerializer
     /// <summary>Converts one tensor to its protobuf message (bytes are copied).</summary>
     /// <param name="tensor">The tensor.</param>
     /// <returns>The message.</returns>
-    public static TensorProto ToProto(NamedTensor tensor)
+    public static TensorProto ToProto(NamedTensor tensor) => ToProto(tensor, share: false);
+
+    // share: the message wraps the tensor's buffer instead of copying it. Only for messages that are
+    // encoded at once and dropped, never handed out (a model's bytes are then copied once, not twice).
+    private static TensorProto ToProto(NamedTensor tensor, bool share)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var proto = new TensorProto
         {
             Name = tensor.Name,
             ElementType = (Protos.V1.ElementType)(int)tensor.ElementType,
-            Data = ByteString.CopyFrom(tensor.Bytes),
+            Data = share ? UnsafeByteOperations.UnsafeWrap(tensor.Memory) : ByteString.CopyFrom(tensor.Bytes),
         };
         foreach (long d in tensor.Shape)
         {
@@ -57,13 +65,17 @@ public static class ModelStateSerializer
     /// <param name="proto">The message.</param>
     /// <returns>The state.</returns>
     /// <exception cref="ModelStateException">An unknown element type, a data length that does not match a shape, or a duplicate name.</exception>
-    public static ModelState FromProto(ModelStateProto proto)
+    public static ModelState FromProto(ModelStateProto proto) => FromProto(proto, own: false);
+
+    // own: the tensors take the message's buffers instead of copying them. Only for messages this
+    // class parsed itself and drops afterwards, so nothing else can see the buffers.
+    private static ModelState FromProto(ModelStateProto proto, bool own)
     {
         ArgumentNullException.ThrowIfNull(proto);
         var tensors = new List<NamedTensor>(proto.Tensors.Count);
         foreach (TensorProto t in proto.Tensors)
         {
-            tensors.Add(FromProto(t));
+            tensors.Add(FromProto(t, own));
         }
 
         return new ModelState(tensors);
@@ -73,7 +85,9 @@ public static class ModelStateSerializer
     /// <param name="proto">The message.</param>
     /// <returns>The tensor.</returns>
     /// <exception cref="ModelStateException">The message is not a valid tensor.</exception>
-    public static NamedTensor FromProto(TensorProto proto)
+    public static NamedTensor FromProto(TensorProto proto) => FromProto(proto, own: false);
+
+    private static NamedTensor FromProto(TensorProto proto, bool own)
     {
         ArgumentNullException.ThrowIfNull(proto);
         var elementType = (ElementType)(int)proto.ElementType;
@@ -84,7 +98,10 @@ public static class ModelStateSerializer
 
         try
         {
-            return new NamedTensor(proto.Name, elementType, proto.Shape.ToArray(), proto.Data.ToByteArray());
+            var data = own && MemoryMarshal.TryGetArray(proto.Data.Memory, out ArraySegment<byte> segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+                ? segment.Array
+                : proto.Data.ToByteArray();
+            return new NamedTensor(proto.Name, elementType, proto.Shape.ToArray(), data);
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException)
         {
@@ -92,10 +109,17 @@ public static class ModelStateSerializer
         }
     }
 
-    /// <summary>Encodes a model state as protobuf bytes.</summary>
+    /// <summary>Encodes a model state as protobuf bytes (the tensors' bytes are copied once, into the result).</summary>
     /// <param name="state">The state.</param>
+    /// <param name="metadata">Optional descriptive entries (not hashed).</param>
     /// <returns>The bytes.</returns>
-    public static byte[] Serialize(ModelState state) => ToProto(state).ToByteArray();
+    public static byte[] Serialize(ModelState state, IReadOnlyDictionary<string, string>? metadata = null) => ToProto(state, metadata, share: true).ToByteArray();
+
+    /// <summary>Encodes a model state as protobuf bytes into a stream, without an intermediate copy of the tensors.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="stream">Where the bytes go.</param>
+    /// <param name="metadata">Optional descriptive entries (not hashed).</param>
+    public static void Serialize(ModelState state, Stream stream, IReadOnlyDictionary<string, string>? metadata = null) => ToProto(state, metadata, share: true).WriteTo(stream);
 
     /// <summary>Decodes protobuf bytes into a model state.</summary>
     /// <param name="bytes">The bytes.</param>
@@ -113,7 +137,26 @@ public static class ModelStateSerializer
             throw new ModelStateException($"The bytes are not a Confer model state (confer.v1.ModelStateProto): {ex.Message}", ex);
         }
 
-        return FromProto(proto);
+        return FromProto(proto, own: true);
+    }
+
+    /// <summary>Decodes a model state from a stream, read to its end; the tensors' bytes are copied once, from the stream into the tensors.</summary>
+    /// <param name="stream">The bytes.</param>
+    /// <returns>The state.</returns>
+    /// <exception cref="ModelStateException">The bytes are not a valid model state.</exception>
+    public static ModelState Deserialize(Stream stream)
+    {
+        ModelStateProto proto;
+        try
+        {
+            proto = ModelStateProto.Parser.ParseFrom(stream);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new ModelStateException($"The bytes are not a Confer model state (confer.v1.ModelStateProto): {ex.Message}", ex);
+        }
+
+        return FromProto(proto, own: true);
     }
 
     /// <summary>
@@ -131,7 +174,7 @@ public static class ModelStateSerializer
         string temp = full + ".tmp-" + Environment.ProcessId;
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            ToProto(state, metadata).WriteTo(stream);
+            ToProto(state, metadata, share: true).WriteTo(stream);
             stream.Flush(flushToDisk: true);
         }
 

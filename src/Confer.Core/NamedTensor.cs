@@ -70,6 +70,9 @@ public sealed class NamedTensor
     /// <summary>The elements as little-endian bytes in row-major order.</summary>
     public ReadOnlySpan<byte> Bytes => _data;
 
+    /// <summary>The elements' buffer, for encoders that read it without copying (never written through).</summary>
+    internal ReadOnlyMemory<byte> Memory => _data;
+
     /// <summary>The shape as text, e.g. <c>[10, 1, 5, 5]</c>.</summary>
     public string ShapeText => FormatShape(_shape);
 

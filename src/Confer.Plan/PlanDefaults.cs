@@ -47,7 +47,7 @@ public static class PlanDefaults
               limits:
                 max_message_size: 16777216
                 max_total_upload_size: 2147483648
-                chunk_size: 1048576
+                chunk_size: 65536
                 max_requests_per_second: 50
                 request_burst: 100
                 max_upload_bytes_per_second: 0

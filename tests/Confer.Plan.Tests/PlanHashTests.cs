@@ -45,7 +45,7 @@ public sealed class PlanHashTests
               settings:
                 agg_port: 50051
                 limits:
-                  chunk_size: 1048576
+                  chunk_size: 65536
             collaborator:
               settings:
                 opt_treatment: reset

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Confer.Core;
-using Google.Protobuf;
 
 namespace Confer.Federation.Grpc.Internal;
 
@@ -15,7 +14,7 @@ internal sealed class GlobalModel
     public GlobalModel(ModelState state, int round)
     {
         State = state;
-        Bytes = ModelStateSerializer.ToProto(state, new Dictionary<string, string> { ["round"] = round.ToString(CultureInfo.InvariantCulture) }).ToByteArray();
+        Bytes = ModelStateSerializer.Serialize(state, new Dictionary<string, string> { ["round"] = round.ToString(CultureInfo.InvariantCulture) });
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(Bytes));
     }
 

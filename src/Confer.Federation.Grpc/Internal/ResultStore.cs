@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.MemoryMappedFiles;
 using System.Text.Json;
 using Confer.Core;
 using Confer.Protos.V1;
@@ -111,14 +112,26 @@ internal sealed class ResultStore
             return null;
         }
 
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)size));
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
-        {
-            stream.Position = offset;
-            stream.ReadExactly(bytes);
-        }
+        // The file is mapped, not read into a buffer: the tensors' bytes are copied once, from the
+        // page cache into the tensors, with no model-sized buffer in between.
+        using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, capacity: 0, MemoryMappedFileAccess.Read);
+        using var view = file.CreateViewAccessor(offset, size, MemoryMappedFileAccess.Read);
+        return DeserializeMapped(view, checked((int)size));
+    }
 
-        return ModelStateSerializer.Deserialize(bytes);
+    private static unsafe ModelState DeserializeMapped(MemoryMappedViewAccessor view, int size)
+    {
+        byte* pointer = null;
+        var handle = view.SafeMemoryMappedViewHandle;
+        handle.AcquirePointer(ref pointer);
+        try
+        {
+            return ModelStateSerializer.Deserialize(new ReadOnlySpan<byte>(pointer + view.PointerOffset, size));
+        }
+        finally
+        {
+            handle.ReleasePointer();
+        }
     }
 
     public void DeleteRound(int round)

@@ -24,7 +24,7 @@ internal static class PlanSchemas
     [
         SettingDefinition.Integer("max_message_size", 16 * MiB, 1024, int.MaxValue, "The largest single message, in bytes."),
         SettingDefinition.Integer("max_total_upload_size", 2048 * MiB, 1024, null, "The largest task result upload, all chunks together, in bytes."),
-        SettingDefinition.Integer("chunk_size", MiB, 1024, int.MaxValue, "The size of one streamed chunk, in bytes; at most max_message_size."),
+        SettingDefinition.Integer("chunk_size", 64 * 1024, 1024, int.MaxValue, "The size of one streamed chunk, in bytes; at most max_message_size."),
         SettingDefinition.Number("max_requests_per_second", 50, 0, null, minimumExclusive: true, description: "The sustained request rate allowed per collaborator."),
         SettingDefinition.Integer("request_burst", 100, 1, int.MaxValue, "The requests a collaborator may make at once above the sustained rate."),
         SettingDefinition.Integer("max_upload_bytes_per_second", 0, 0, null, "The upload rate allowed per collaborator, in bytes per second; 0 is unlimited."),
