@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CsCheck;
+using Google.Protobuf;
 
 namespace Confer.Core.Tests;
 
@@ -40,6 +41,28 @@ public sealed class ModelStateSerializerTests : IDisposable
             Assert.True(TestStates.BitIdentical(state, loaded));
             Assert.Equal(state.ComputeHash(), loaded.ComputeHash());
         }, iterations: 20);
+    }
+
+    [Fact]
+    public void Serialize_WithMetadata_GivesTheSameBytesAsTheMessageAndDecodesToIndependentTensors()
+    {
+        var state = new ModelState([NamedTensor.Create<float>("w", [3], [1f, -2f, 3.5f]), NamedTensor.Create<long>("n", [2], [7L, 8L])]);
+        var metadata = new Dictionary<string, string> { ["round"] = "4" };
+
+        byte[] bytes = ModelStateSerializer.Serialize(state, metadata);
+        using var stream = new MemoryStream();
+        ModelStateSerializer.Serialize(state, stream, metadata);
+        var fromSpan = ModelStateSerializer.Deserialize(bytes);
+        stream.Position = 0;
+        var fromStream = ModelStateSerializer.Deserialize(stream);
+        fromSpan[0].AsSpan<float>()[0] = 99f;
+
+        Assert.Equal(ModelStateSerializer.ToProto(state, metadata).ToByteArray(), bytes);
+        Assert.Equal(bytes, stream.ToArray());
+        Assert.True(TestStates.BitIdentical(state, fromStream));
+        Assert.Equal(1f, state[0].AsReadOnlySpan<float>()[0]);
+        Assert.Equal(1f, fromStream[0].AsReadOnlySpan<float>()[0]);
+        Assert.Equal(bytes, ModelStateSerializer.Serialize(state, metadata));
     }
 
     [Fact]
