@@ -239,7 +239,7 @@ public static class CollaboratorHost
                         for (var offset = 0; offset < model.Length; offset += chunkSize)
                         {
                             var length = Math.Min(chunkSize, model.Length - offset);
-                            await call.RequestStream.WriteAsync(new ResultChunk { Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
+                            await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
                         }
 
                         await call.RequestStream.CompleteAsync().ConfigureAwait(false);

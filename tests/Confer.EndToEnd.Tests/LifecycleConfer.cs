@@ -60,7 +60,10 @@ internal sealed class LifecycleConfer : IAsyncDisposable
         }
     }
 
-    public static LifecycleConfer Start(string workingDirectory, params string[] args)
+    public static LifecycleConfer Start(string workingDirectory, params string[] args) => StartProgram(CliPath, workingDirectory, args);
+
+    /// <summary>Runs another built program (<c>dotnet PROGRAM.dll ...</c>) the same way, e.g. a test-side collaborator.</summary>
+    public static LifecycleConfer StartProgram(string programPath, string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -70,7 +73,7 @@ internal sealed class LifecycleConfer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(CliPath);
+        start.ArgumentList.Add(programPath);
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -83,6 +83,11 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
                         throw new RpcException(new Status(StatusCode.InvalidArgument, "a second header in one upload"));
                     }
 
+                    if (chunk.Offset != received)
+                    {
+                        throw new RpcException(new Status(StatusCode.InvalidArgument, $"a data chunk at offset {chunk.Offset}, but {received} bytes came before it: chunks must follow each other without gaps or repeats"));
+                    }
+
                     received += chunk.Data.Length;
                     if (received > header.ModelSize)
                     {

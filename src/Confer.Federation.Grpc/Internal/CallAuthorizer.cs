@@ -9,10 +9,14 @@ namespace Confer.Federation.Grpc.Internal;
 /// <summary>
 /// Checks every call before the service sees it: the client certificate (chain to the federation
 /// CA, dates, revocation), its common name against the claimed collaborator, the authorized list,
-/// and the plan hash. A refusal names the check that failed.
+/// the plan hash, and the collaborator's request rate (<see cref="RateLimiter"/>). A refusal names
+/// the check that failed. A request stream that does not parse as the method's messages is refused
+/// with <see cref="StatusCode.InvalidArgument"/>.
 /// </summary>
-internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificateValidator? validator, ILogger<CallAuthorizer> logger) : Interceptor
+internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificateValidator? validator, ILogger<CallAuthorizer> logger, TimeProvider time) : Interceptor
 {
+    private readonly RateLimiter _rate = new(plan.Network.Limits, time);
+
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         Authorize(context);
@@ -22,7 +26,14 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         Authorize(context);
-        return await continuation(requestStream, context).ConfigureAwait(false);
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Refuse(context, StatusCode.InvalidArgument, $"collaborator '{CollaboratorIdentity.Get(context)}' sent a request stream that is not a valid {typeof(TRequest).Name} message: {(ex.InnerException ?? ex).Message}");
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
@@ -64,8 +75,17 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
             throw Refuse(context, StatusCode.FailedPrecondition, $"plan hash mismatch: yours {(string.IsNullOrEmpty(hash) ? "(none)" : hash)}, aggregator's {plan.Hash}");
         }
 
+        if (!_rate.TryAcquire(claimed))
+        {
+            throw Refuse(context, StatusCode.ResourceExhausted, _rate.Describe(claimed));
+        }
+
         context.UserState[CollaboratorIdentity.Key] = claimed;
     }
+
+    // grpc-dotnet reports a message that fails to parse as an InvalidOperationException or InvalidDataException wrapping the parser's error.
+    private static bool IsMalformed(Exception ex) =>
+        ex is Google.Protobuf.InvalidProtocolBufferException || ex.InnerException is Google.Protobuf.InvalidProtocolBufferException;
 
     private RpcException Refuse(ServerCallContext context, StatusCode status, string message)
     {
