@@ -103,6 +103,9 @@ public static class CollaboratorHost
         });
     }
 
+    /// <summary>How many times a global model that fails its offset or hash check is downloaded before the collaborator gives up.</summary>
+    private const int MaxModelDownloads = 3;
+
     private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Aggregator.AggregatorClient client, ITaskRunner runner, ILogger logger)
     {
         private readonly Metadata _headers = new()
@@ -174,6 +177,34 @@ public static class CollaboratorHost
             }
 
             var bytes = GC.AllocateUninitializedArray<byte>(checked((int)info.Size));
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await DownloadCheckedAsync(round, info, bytes, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (InvalidDataException ex)
+                {
+                    // A gap, a repeat or a hash mismatch: nothing of the download is used; fetch it whole again, a few times.
+                    if (attempt >= MaxModelDownloads)
+                    {
+                        throw new IOException($"Gave up on the global model of round {round} after {MaxModelDownloads} downloads that failed their check; the last: {ex.Message}", ex);
+                    }
+
+                    CollaboratorLog.DownloadRefused(logger, round, ex.Message, attempt, MaxModelDownloads);
+                }
+            }
+
+            var state = ModelStateSerializer.Deserialize(bytes);
+            _model = new GlobalModelCache(info.Sha256, state);
+            CollaboratorLog.Downloaded(logger, round, info.Size, info.Sha256);
+            return state;
+        }
+
+        /// <summary>Downloads the model into <paramref name="bytes"/>, checking each chunk's offset and the whole's SHA-256.</summary>
+        private async Task DownloadCheckedAsync(int round, ModelInfo info, byte[] bytes, CancellationToken cancellationToken)
+        {
             long received = 0;
             await _retry.ExecuteAsync(
                 async ct =>
@@ -196,11 +227,6 @@ public static class CollaboratorHost
             {
                 throw new InvalidDataException($"the global model of round {round} does not match its hash: SHA-256 {actual} of {received} bytes, announced {info.Sha256} of {info.Size}");
             }
-
-            var state = ModelStateSerializer.Deserialize(bytes);
-            _model = new GlobalModelCache(info.Sha256, state);
-            CollaboratorLog.Downloaded(logger, round, received, actual);
-            return state;
         }
 
         private async Task<bool> UploadAsync(int round, TaskPlan task, ModelState global, TaskResult result, CancellationToken cancellationToken)

@@ -34,4 +34,7 @@ internal static partial class CollaboratorLog
 
     [LoggerMessage(209, LogLevel.Error, "Gave up reaching the aggregator after {Seconds:F0} s: {Error}")]
     public static partial void GaveUp(ILogger logger, double seconds, string error);
+
+    [LoggerMessage(210, LogLevel.Warning, "Refused the global model of round {Round}: {Reason}; downloading it again (attempt {Attempt} of {Attempts})")]
+    public static partial void DownloadRefused(ILogger logger, int round, string reason, int attempt, int attempts);
 }
