@@ -141,9 +141,11 @@ public sealed class SecurityTests(SecurityFederation federation) : IClassFixture
         try
         {
             await call.RequestStream.WriteAsync(new ResultChunk { Header = header }).DefaultTimeout();
+            long offset = 0;
             foreach (byte[] chunk in chunks)
             {
-                await call.RequestStream.WriteAsync(new ResultChunk { Data = ByteString.CopyFrom(chunk) }).DefaultTimeout();
+                await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = ByteString.CopyFrom(chunk) }).DefaultTimeout();
+                offset += chunk.Length;
             }
 
             await call.RequestStream.CompleteAsync().DefaultTimeout();
