@@ -315,7 +315,7 @@ internal sealed class HostileClient : IDisposable
             return null;
         }
 
-        byte[] global = await DownloadAsync(tasks.Round).DefaultTimeout();
+        byte[] global = await WithBackoffAsync(() => DownloadAsync(tasks.Round));
         foreach (TaskAssignment task in tasks.Tasks)
         {
             byte[] model = task.Function == "train_task" ? global : [];
@@ -330,16 +330,19 @@ internal sealed class HostileClient : IDisposable
         return tasks.Round;
     }
 
-    private async Task UploadWithBackoffAsync(List<ResultChunk> upload)
+    private Task UploadWithBackoffAsync(List<ResultChunk> upload) => WithBackoffAsync(() => UploadAsync(upload));
+
+    /// <summary>Runs a call again after a rate-limit refusal, as a well-behaved client does.</summary>
+    private static async Task<T> WithBackoffAsync<T>(Func<Task<T>> call)
     {
+        using var timeout = new CancellationTokenSource(HostileRun.RunTimeout);
         while (true)
         {
             try
             {
-                await UploadAsync(upload);
-                return;
+                return await call().DefaultTimeout();
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && !timeout.IsCancellationRequested)
             {
                 await Task.Delay(250, CancellationToken.None);
             }
