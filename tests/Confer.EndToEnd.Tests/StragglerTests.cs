@@ -16,7 +16,7 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
     {
         await fixture.ConfigureAsync("  template: CutoffTime\n  settings:\n    straggler_cutoff_time: 5\n    minimum_reporting: 2\n", rounds: 2);
         await using var run = new StragglerRun(Federation);
-        run.Start(honest: ["alpha", "beta"], held: ["gamma"]);
+        await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
         await run.WaitForAggregatorAsync("Round 0 closed by the straggler policy CutoffTime: 2 of 3 collaborators reported; missing: gamma");
         run.Release("gamma");
@@ -35,7 +35,7 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
     {
         await fixture.ConfigureAsync("  template: Percentage\n  settings:\n    percent_collaborators_needed: 0.66\n    minimum_reporting: 1\n", rounds: 1);
         await using var run = new StragglerRun(Federation);
-        run.Start(honest: ["alpha", "beta"], held: ["gamma"]);
+        await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
         // 0.66 × 3 rounds up to 2: closed with alpha and beta, never with one of them alone.
         await run.WaitForAggregatorAsync("Round 0 closed by the straggler policy Percentage: 2 of 3 collaborators reported; missing: gamma");
@@ -51,7 +51,7 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
     {
         await fixture.ConfigureAsync("  template: WaitForAll\n", rounds: 1);
         await using var run = new StragglerRun(Federation);
-        run.Start(honest: ["alpha", "beta"], held: ["gamma"]);
+        await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
         // alpha and beta are done with round 0 (every result acknowledged) while gamma is held.
         foreach (string name in new[] { "alpha", "beta" })
@@ -80,7 +80,7 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
         // By the fraction alone one result of three would close the round; the minimum says two.
         await fixture.ConfigureAsync("  template: Percentage\n  settings:\n    percent_collaborators_needed: 0.3\n    minimum_reporting: 2\n", rounds: 1);
         await using var run = new StragglerRun(Federation);
-        run.Start(honest: ["alpha"], held: ["beta", "gamma"]);
+        await run.StartAsync(honest: ["alpha"], held: ["beta", "gamma"]);
 
         // alpha has reported everything; beta is let go only then, so a round closed below the minimum would show "1 of 3".
         await run.WaitForAsync("alpha", "Task locally_tuned_model_validation of round 0 done");
@@ -99,19 +99,29 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
     {
         private readonly Dictionary<string, LifecycleConfer> _processes = new(StringComparer.Ordinal);
 
-        public void Start(string[] honest, string[] held)
+        /// <summary>
+        /// Starts the aggregator, then the held collaborators, and the honest ones only once every
+        /// held one has its round-0 tasks: otherwise a held one still backing off from an early
+        /// connection attempt could miss round 0 altogether instead of being late in it.
+        /// </summary>
+        public async Task StartAsync(string[] honest, string[] held)
         {
             _processes["aggregator"] = LifecycleConfer.Start(federation.Aggregator, "aggregator", "start");
-            foreach (string name in honest)
-            {
-                _processes[name] = LifecycleConfer.Start(federation.CollaboratorWorkspace(name), "collaborator", "start", "-n", name);
-            }
-
             foreach (string name in held)
             {
                 File.Delete(ReleaseFile(name));
                 string workspace = federation.CollaboratorWorkspace(name);
                 _processes[name] = LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, workspace, workspace, name, "0", ReleaseFile(name));
+            }
+
+            foreach (string name in held)
+            {
+                await WaitForAsync(name, "Holding");
+            }
+
+            foreach (string name in honest)
+            {
+                _processes[name] = LifecycleConfer.Start(federation.CollaboratorWorkspace(name), "collaborator", "start", "-n", name);
             }
         }
 
