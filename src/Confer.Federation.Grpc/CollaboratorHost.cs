@@ -159,6 +159,7 @@ public static class CollaboratorHost
                 {
                     var task = plan.Tasks[assignment.Name];
                     var result = await runner.RunAsync(new TaskRequest(task, response.Round, global), cancellationToken).ConfigureAwait(false);
+                    FaultInjection.Reach(FaultInjection.CollaboratorBeforeUpload, response.Round);
                     if (!await UploadAsync(response.Round, task, global, result, cancellationToken).ConfigureAwait(false))
                     {
                         break;

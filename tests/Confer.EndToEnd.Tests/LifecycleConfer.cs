@@ -60,10 +60,17 @@ internal sealed class LifecycleConfer : IAsyncDisposable
         }
     }
 
-    public static LifecycleConfer Start(string workingDirectory, params string[] args) => StartProgram(CliPath, workingDirectory, args);
+    public static LifecycleConfer Start(string workingDirectory, params string[] args) => StartProgram(CliPath, workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a command with extra environment variables (e.g. <c>CONFER_FAULT</c>).</summary>
+    public static LifecycleConfer Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartProgram(CliPath, workingDirectory, environment, args);
 
     /// <summary>Runs another built program (<c>dotnet PROGRAM.dll ...</c>) the same way, e.g. a test-side collaborator.</summary>
-    public static LifecycleConfer StartProgram(string programPath, string workingDirectory, params string[] args)
+    public static LifecycleConfer StartProgram(string programPath, string workingDirectory, params string[] args) =>
+        StartProgram(programPath, workingDirectory, new Dictionary<string, string>(), args);
+
+    private static LifecycleConfer StartProgram(string programPath, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -81,6 +88,11 @@ internal sealed class LifecycleConfer : IAsyncDisposable
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["NO_COLOR"] = "1";
+        foreach ((string name, string value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var confer = new LifecycleConfer(process, string.Join(' ', args));
         process.OutputDataReceived += (_, e) => confer.Append(confer._output, e.Data);
@@ -129,6 +141,9 @@ internal sealed class LifecycleConfer : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id, e.g. for an external <c>kill -9</c>.</summary>
+    public int Id => _process.Id;
 
     public async Task<LifecycleResult> WaitAsync(TimeSpan timeout)
     {

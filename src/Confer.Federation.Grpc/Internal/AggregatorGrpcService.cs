@@ -103,6 +103,7 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
                         FileWriteback.Start(stream.SafeFileHandle, writebackFrom, written - writebackFrom);
                         writebackFrom = written;
                     }
+                    FaultInjection.ReachDuringUpload(header.Round, received, header.ModelSize);
                 }
 
                 if (received != header.ModelSize)

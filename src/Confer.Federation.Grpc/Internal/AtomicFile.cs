@@ -5,13 +5,16 @@ namespace Confer.Federation.Grpc.Internal;
 /// <summary>Crash-safe files: written aside, flushed to the disk, renamed over, and the rename made durable.</summary>
 internal static partial class AtomicFile
 {
+    /// <summary>The suffix of the file written aside before the rename.</summary>
+    public const string TemporarySuffix = ".tmp";
+
     private const int ReadOnly = 0;
 
     public static void Write(string path, ReadOnlySpan<byte> content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temporary = path + ".tmp";
+        var temporary = path + TemporarySuffix;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(content);
@@ -20,6 +23,19 @@ internal static partial class AtomicFile
 
         File.Move(temporary, path, overwrite: true);
         SyncDirectory(directory);
+    }
+
+    /// <summary>Removes what an interrupted <see cref="Write"/> of <paramref name="path"/> left aside; true when there was something.</summary>
+    public static bool DeleteLeftover(string path)
+    {
+        var temporary = path + TemporarySuffix;
+        if (!File.Exists(temporary))
+        {
+            return false;
+        }
+
+        File.Delete(temporary);
+        return true;
     }
 
     /// <summary>Makes a rename or a new file in <paramref name="directory"/> survive a power loss (a no-op where the OS offers no way).</summary>

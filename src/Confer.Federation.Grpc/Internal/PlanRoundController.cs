@@ -42,6 +42,10 @@ internal sealed class PlanRoundController
         _aggregator = new RoundAggregator(plan.Strategy);
         _time = options.TimeProvider;
         _logger = logger;
+        if (FaultInjection.Description is { } fault)
+        {
+            DurabilityLog.FaultArmed(_logger, fault, FaultInjection.Variable);
+        }
     }
 
     public FederationPlan Plan => _plan;
@@ -169,6 +173,11 @@ internal sealed class PlanRoundController
             {
                 throw Refuse(StatusCode.Aborted, $"another upload of task '{header.Task}' by '{collaborator}' is in progress");
             }
+
+            if (round.Results.Count == 0)
+            {
+                FaultInjection.Reach(FaultInjection.BeforeFirstResult, round.Round);
+            }
         }
 
         AggregatorLog.SendingTaskResults(_logger, collaborator, header.Task, header.Round);
@@ -241,6 +250,7 @@ internal sealed class PlanRoundController
             round.Uploading.Remove((collaborator, header.Task));
             _acknowledged.Add((collaborator, header.Round, header.Task));
             AggregatorLog.ResultStored(_logger, collaborator, header.Task, header.Round, header.ModelSize, stored.Path);
+            FaultInjection.Reach(FaultInjection.AfterResultStored, header.Round);
             Signal();
         }
     }
@@ -266,29 +276,77 @@ internal sealed class PlanRoundController
         await WaitForQuitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Where the run starts: the round checkpoint of this plan (a restart), or round 0 from the
+    /// initial model, with a first checkpoint written before any result is accepted so that every
+    /// stored result belongs to a checkpointed plan. Repairs what a crash may have left: the
+    /// <c>last</c> file behind the checkpoint, folders of rounds already aggregated, files written aside.
+    /// </summary>
     private (int Round, ModelState Global) LoadStart()
     {
-        var progress = _store.ReadProgress();
         var lastPath = Resolve(_plan.Aggregator.LastStatePath);
-        if (progress is not null && progress.PlanHash == _plan.Hash && progress.NextRound > 0 && File.Exists(lastPath))
+        var bestPath = Resolve(_plan.Aggregator.BestStatePath);
+        AtomicFile.DeleteLeftover(_store.CheckpointPath);
+        AtomicFile.DeleteLeftover(lastPath);
+        AtomicFile.DeleteLeftover(bestPath);
+
+        var checkpoint = _store.ReadCheckpoint();
+        if (checkpoint is not null && checkpoint.PlanHash != _plan.Hash)
         {
-            _bestScore = progress.BestScore;
-            return (progress.NextRound, ModelStateSerializer.Load(lastPath));
+            var moved = _store.SetAside();
+            DurabilityLog.OtherPlanSetAside(_logger, checkpoint.PlanHash, checkpoint.NextRound, _plan.Hash, moved);
+            checkpoint = null;
+        }
+        else if (checkpoint is null && _store.HasContent())
+        {
+            var moved = _store.SetAside();
+            DurabilityLog.NoCheckpointSetAside(_logger, _store.Directory, moved);
         }
 
-        var initPath = Resolve(_plan.Aggregator.InitStatePath);
-        if (!File.Exists(initPath))
+        if (checkpoint is null)
         {
-            throw new FileNotFoundException($"The initial model {initPath} does not exist. Run `confer plan initialize` in the aggregator's workspace first.", initPath);
+            var initPath = Resolve(_plan.Aggregator.InitStatePath);
+            if (!File.Exists(initPath))
+            {
+                throw new FileNotFoundException($"The initial model {initPath} does not exist. Run `confer plan initialize` in the aggregator's workspace first.", initPath);
+            }
+
+            var (optimizerState, steps) = _aggregator.ExportOptimizer();
+            checkpoint = new FederationProgress(_plan.Hash, 0, null, ModelStateSerializer.Load(initPath), optimizerState, steps);
+            _store.WriteCheckpoint(checkpoint);
+            return (0, checkpoint.Global);
         }
 
-        return (0, ModelStateSerializer.Load(initPath));
+        _aggregator.ImportOptimizer(checkpoint.OptimizerState, checkpoint.OptimizerSteps);
+        _bestScore = checkpoint.BestScore;
+        foreach (var stale in _store.StoredRounds().Where(r => r < checkpoint.NextRound))
+        {
+            _store.DeleteRound(stale);
+            DurabilityLog.AggregatedRoundRemoved(_logger, stale);
+        }
+
+        if (checkpoint.NextRound > 0)
+        {
+            var bytes = ModelStateSerializer.ToProto(checkpoint.Global, RoundMetadata(checkpoint.NextRound - 1)).ToByteArray();
+            if (!File.Exists(lastPath) || !File.ReadAllBytes(lastPath).AsSpan().SequenceEqual(bytes))
+            {
+                AtomicFile.Write(lastPath, bytes);
+                DurabilityLog.LastRestored(_logger, checkpoint.NextRound - 1, lastPath);
+            }
+        }
+
+        DurabilityLog.ResumedFromCheckpoint(_logger, checkpoint.NextRound, _plan.Aggregator.RoundsToTrain, _store.CheckpointPath, checkpoint.OptimizerSteps);
+        return (checkpoint.NextRound, checkpoint.Global);
     }
 
     private RoundState StartRound(int r, ModelState global)
     {
         var assignments = TaskAssigner.Assign(_plan, r);
-        var round = new RoundState(r, new GlobalModel(global, r), assignments, _time.GetTimestamp());
+        var round = new RoundState(r, new GlobalModel(global, r), assignments, _time.GetTimestamp())
+        {
+            // A round closed before a crash counts exactly the results it counted then.
+            Closed = _store.ReadClosed(r) is not null,
+        };
         var resumed = 0;
         foreach (var stored in _store.Load(r))
         {
@@ -318,6 +376,23 @@ internal sealed class PlanRoundController
     }
 
     private async Task WaitForRoundAsync(RoundState round, CancellationToken cancellationToken)
+    {
+        if (round.Closed)
+        {
+            return;
+        }
+
+        await WaitForCloseAsync(round, cancellationToken).ConfigureAwait(false);
+        List<StoredResult> counted;
+        lock (_gate)
+        {
+            counted = [.. Ordered(round)];
+        }
+
+        _store.WriteClosed(round.Round, counted);
+    }
+
+    private async Task WaitForCloseAsync(RoundState round, CancellationToken cancellationToken)
     {
         var policy = _plan.StragglerPolicy;
         while (true)
@@ -360,17 +435,29 @@ internal sealed class PlanRoundController
         }
     }
 
+    /// <summary>
+    /// Aggregates a closed round and saves it. The order of the writes is what makes a crash at any
+    /// point safe: <c>best</c> (only when better; rewritten identically if the round is redone),
+    /// then the round checkpoint (the commit point: global model, optimizer state, best score, next
+    /// round), then <c>last</c> (restored from the checkpoint at start if missing), then the round's
+    /// results are removed (removed at start if left).
+    /// </summary>
     private ModelState FinishRound(RoundState round)
     {
-        var ordered = round.Results.OrderBy(r => r.Key.Collaborator, StringComparer.Ordinal).ThenBy(r => r.Key.Task, StringComparer.Ordinal).Select(r => r.Value).ToList();
+        FaultInjection.Reach(FaultInjection.BeforeAggregation, round.Round);
+        var ordered = Ordered(round);
         var models = ordered.Where(r => r.Header.ModelSize > 0).ToList();
         var next = _aggregator.Aggregate(round.Model.State, models);
         LogMetrics(round, ordered);
+        FaultInjection.Reach(FaultInjection.BeforeCheckpoint, round.Round);
+
+        var (optimizerState, steps) = _aggregator.ExportOptimizer();
+        _store.WriteCheckpoint(new FederationProgress(_plan.Hash, round.Round + 1, _bestScore, next, optimizerState, steps));
+        FaultInjection.Reach(FaultInjection.WhileSaving, round.Round);
 
         var lastPath = Resolve(_plan.Aggregator.LastStatePath);
         AtomicFile.Write(lastPath, ModelStateSerializer.ToProto(next, RoundMetadata(round.Round)).ToByteArray());
         AggregatorLog.SavedLast(_logger, round.Round, lastPath);
-        _store.WriteProgress(new FederationProgress(_plan.Hash, round.Round + 1, _bestScore));
         _store.DeleteRound(round.Round);
 
         var seconds = _time.GetElapsedTime(round.StartTimestamp).TotalSeconds;
@@ -378,6 +465,10 @@ internal sealed class PlanRoundController
         AggregatorLog.RoundFinished(_logger, round.Round, seconds, ordered.Count, models.Count, _aggregator.Name);
         return next;
     }
+
+    /// <summary>A round's results in aggregation order: collaborator name, then task name (never arrival order).</summary>
+    private static List<StoredResult> Ordered(RoundState round) =>
+        [.. round.Results.OrderBy(r => r.Key.Collaborator, StringComparer.Ordinal).ThenBy(r => r.Key.Task, StringComparer.Ordinal).Select(r => r.Value)];
 
     private void LogMetrics(RoundState round, List<StoredResult> results)
     {

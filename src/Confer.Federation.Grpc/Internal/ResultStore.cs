@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.MemoryMappedFiles;
-using System.Text.Json;
+using System.Text;
 using Confer.Core;
 using Confer.Protos.V1;
 using Google.Protobuf;
@@ -11,12 +11,19 @@ namespace Confer.Federation.Grpc.Internal;
 /// <summary>
 /// The aggregator's durable store: one file per acknowledged task result under
 /// <c>save/federation/round_N/</c> (a length-prefixed <see cref="ResultHeader"/>, then the model
-/// bytes), written aside, fsync'd and renamed before the result is acknowledged; and
-/// <c>progress.json</c>, rewritten atomically after each round's states are saved.
+/// bytes), written aside, fsync'd and renamed before the result is acknowledged; the list of
+/// results a closed round counts (<c>round_N/closed</c>); and the round checkpoint
+/// (<c>checkpoint.pbuf</c>, see <see cref="FederationProgress"/>), rewritten atomically when a
+/// round is aggregated.
 /// </summary>
 internal sealed class ResultStore
 {
     private const string TemporarySuffix = ".partial";
+    private const string RoundPrefix = "round_";
+    private const string ClosedFileName = "closed";
+    private const string CheckpointFormat = "confer-round-checkpoint-1";
+    private const string GlobalPrefix = "global/";
+    private const string OptimizerPrefix = "optimizer/";
 
     public ResultStore(string workspaceDirectory)
     {
@@ -26,9 +33,30 @@ internal sealed class ResultStore
 
     public string Directory { get; }
 
-    private string ProgressPath => Path.Combine(Directory, "progress.json");
+    public string CheckpointPath => Path.Combine(Directory, "checkpoint.pbuf");
 
-    public string RoundDirectory(int round) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"round_{round}"));
+    public string RoundDirectory(int round) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{RoundPrefix}{round}"));
+
+    /// <summary>The rounds that have a folder of results, in order.</summary>
+    public List<int> StoredRounds() =>
+        [.. System.IO.Directory.EnumerateDirectories(Directory, RoundPrefix + "*")
+            .Select(d => int.TryParse(Path.GetFileName(d).AsSpan(RoundPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : -1)
+            .Where(r => r >= 0)
+            .Order()];
+
+    /// <summary>True when the store holds anything: a checkpoint, results, or files this version does not write.</summary>
+    public bool HasContent() => System.IO.Directory.EnumerateFileSystemEntries(Directory).Any();
+
+    /// <summary>Moves everything in the store to a sibling folder (nothing is deleted) and starts it empty.</summary>
+    /// <returns>Where the old content now is.</returns>
+    public string SetAside()
+    {
+        var target = $"{Directory}.set-aside-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+        System.IO.Directory.Move(Directory, target);
+        System.IO.Directory.CreateDirectory(Directory);
+        AtomicFile.SyncDirectory(Path.GetDirectoryName(Directory)!);
+        return target;
+    }
 
     public static string FileName(string collaborator, string task) => $"{collaborator}__{task}.result";
 
@@ -69,7 +97,10 @@ internal sealed class ResultStore
         }
     }
 
-    /// <summary>The acknowledged results of a round, after a restart; partial uploads are removed.</summary>
+    /// <summary>
+    /// The acknowledged results of a round, after a restart; partial uploads (and files left by an
+    /// interrupted atomic write) are removed. When the round was closed, only the results it counts.
+    /// </summary>
     public List<StoredResult> Load(int round)
     {
         var results = new List<StoredResult>();
@@ -79,11 +110,18 @@ internal sealed class ResultStore
             return results;
         }
 
+        var closed = ReadClosed(round);
         foreach (var path in System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
         {
-            if (path.EndsWith(TemporarySuffix, StringComparison.Ordinal))
+            var name = Path.GetFileName(path);
+            if (name.EndsWith(TemporarySuffix, StringComparison.Ordinal) || name.EndsWith(AtomicFile.TemporarySuffix, StringComparison.Ordinal))
             {
                 File.Delete(path);
+                continue;
+            }
+
+            if (name == ClosedFileName || (closed is not null && !closed.Contains(name)))
+            {
                 continue;
             }
 
@@ -143,16 +181,75 @@ internal sealed class ResultStore
         }
     }
 
-    public FederationProgress? ReadProgress()
+    /// <summary>Records, durably, which results a closed round counts (file names, in aggregation order).</summary>
+    public void WriteClosed(int round, IEnumerable<StoredResult> results) =>
+        AtomicFile.Write(Path.Combine(RoundDirectory(round), ClosedFileName), Encoding.UTF8.GetBytes(string.Join('\n', results.Select(r => Path.GetFileName(r.Path)))));
+
+    /// <summary>The file names a closed round counts, or null when the round was not closed.</summary>
+    public HashSet<string>? ReadClosed(int round)
     {
-        if (!File.Exists(ProgressPath))
+        var path = Path.Combine(RoundDirectory(round), ClosedFileName);
+        return File.Exists(path)
+            ? new HashSet<string>(File.ReadAllText(path, Encoding.UTF8).Split('\n', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal)
+            : null;
+    }
+
+    /// <summary>The round checkpoint, or null when none was written.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint this version can read.</exception>
+    public FederationProgress? ReadCheckpoint()
+    {
+        if (!File.Exists(CheckpointPath))
         {
             return null;
         }
 
-        return JsonSerializer.Deserialize<FederationProgress>(File.ReadAllBytes(ProgressPath));
+        try
+        {
+            var proto = ModelStateProto.Parser.ParseFrom(File.ReadAllBytes(CheckpointPath));
+            var metadata = proto.Metadata;
+            if (!metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
+            {
+                throw new InvalidDataException($"its format is '{format}', not {CheckpointFormat}");
+            }
+
+            var state = ModelStateSerializer.FromProto(proto);
+            var global = new ModelState(state.Where(t => t.Name.StartsWith(GlobalPrefix, StringComparison.Ordinal)).Select(t => t.CloneAs(t.Name[GlobalPrefix.Length..])).ToList());
+            var optimizer = new ModelState(state.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).Select(t => t.CloneAs(t.Name[OptimizerPrefix.Length..])).ToList());
+            double? best = metadata.TryGetValue("best_score", out var b) ? double.Parse(b, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
+            return new FederationProgress(
+                metadata["plan_hash"],
+                int.Parse(metadata["next_round"], NumberStyles.None, CultureInfo.InvariantCulture),
+                best,
+                global,
+                optimizer,
+                int.Parse(metadata["optimizer_steps"], NumberStyles.None, CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or ModelStateException or KeyNotFoundException or FormatException or OverflowException or InvalidDataException)
+        {
+            throw new InvalidDataException(
+                $"The round checkpoint {CheckpointPath} cannot be read ({ex.Message}). It is written atomically, so it was changed by something other than Confer. "
+                + $"Restore it from a backup, or move the folder {Directory} away to start the federation again from round 0.", ex);
+        }
     }
 
-    public void WriteProgress(FederationProgress progress) =>
-        AtomicFile.Write(ProgressPath, JsonSerializer.SerializeToUtf8Bytes(progress));
+    /// <summary>Writes the round checkpoint atomically: after this returns, a restart resumes at <see cref="FederationProgress.NextRound"/>.</summary>
+    public void WriteCheckpoint(FederationProgress checkpoint)
+    {
+        var tensors = checkpoint.Global.Select(t => t.CloneAs(GlobalPrefix + t.Name))
+            .Concat(checkpoint.OptimizerState.Select(t => t.CloneAs(OptimizerPrefix + t.Name)))
+            .ToList();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["format"] = CheckpointFormat,
+            ["plan_hash"] = checkpoint.PlanHash,
+            ["next_round"] = checkpoint.NextRound.ToString(CultureInfo.InvariantCulture),
+            ["optimizer_steps"] = checkpoint.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
+        };
+        if (checkpoint.BestScore is { } best)
+        {
+            metadata["best_score"] = best.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        AtomicFile.Write(CheckpointPath, ModelStateSerializer.ToProto(new ModelState(tensors), metadata).ToByteArray());
+    }
 }

@@ -31,6 +31,34 @@ internal sealed class RoundAggregator
 
     public string Name => _strategy.Name;
 
+    /// <summary>A copy of the server optimizer's state and step count (empty and 0 without an optimizer), for the round checkpoint.</summary>
+    public (ModelState State, int Steps) ExportOptimizer() =>
+        _optimizer is null ? (new ModelState([]), 0) : (_optimizer.ExportState(), _optimizer.StepCount);
+
+    /// <summary>Restores the server optimizer's state from a round checkpoint.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint holds optimizer state this strategy does not use.</exception>
+    public void ImportOptimizer(ModelState state, int steps)
+    {
+        if (_optimizer is null)
+        {
+            if (state.Count > 0)
+            {
+                throw new InvalidDataException($"The round checkpoint holds server optimizer state, but the strategy '{_strategy.Name}' has no server optimizer.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _optimizer.ImportState(state, steps);
+        }
+        catch (ModelStateException ex)
+        {
+            throw new InvalidDataException($"The round checkpoint's server optimizer state does not fit the strategy '{_strategy.Name}': {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The next global model from the model results, in the given (collaborator name) order.</summary>
     public ModelState Aggregate(ModelState global, IReadOnlyList<StoredResult> results)
     {
