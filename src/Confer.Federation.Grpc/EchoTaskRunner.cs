@@ -86,7 +86,8 @@ public sealed class EchoTaskRunner : ITaskRunner
         var examples = 1 + (name[0] % 8);
         if (request.Task.Function == "train_task")
         {
-            var random = new Random(BinaryPrimitives.ReadInt32LittleEndian(name) ^ (request.Round * 7919));
+            // SplitMix64, not System.Random: the same values on every node and .NET version.
+            var state = BinaryPrimitives.ReadUInt64LittleEndian(name) ^ (ulong)request.Round;
             var tensors = new List<NamedTensor>(request.GlobalModel.Count);
             foreach (var tensor in request.GlobalModel)
             {
@@ -96,7 +97,7 @@ public sealed class EchoTaskRunner : ITaskRunner
                     var values = trained.AsSpan<float>();
                     for (var i = 0; i < values.Length; i++)
                     {
-                        values[i] += (float)(_trainStep * ((random.NextDouble() * 2) - 1));
+                        values[i] += (float)(_trainStep * ((NextUnit(ref state) * 2) - 1));
                     }
                 }
 
@@ -107,6 +108,14 @@ public sealed class EchoTaskRunner : ITaskRunner
         }
 
         return new TaskResult(null, request.Task.Metrics.ToDictionary(m => m, m => Score(request, m), StringComparer.Ordinal), examples);
+    }
+
+    private static double NextUnit(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return ((z ^ (z >> 31)) >> 11) * (1.0 / (1UL << 53));
     }
 
     private double Score(TaskRequest request, string metric)

@@ -1,0 +1,173 @@
+using System.Net;
+using Confer.Core;
+using Confer.Federation.Grpc.Internal;
+using Confer.Plan;
+using Confer.Protos.V1;
+using Confer.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Confer.Federation.Grpc.Tests;
+
+/// <summary>The aggregator's durable state: the round checkpoint, closed rounds, what a restart repairs, and the fault-injection switch.</summary>
+public class DurabilityTests
+{
+    [Fact]
+    public void Checkpoint_RoundTrip_KeepsEveryBitOfModelOptimizerStateAndBestScore()
+    {
+        using var folder = new TemporaryFolder();
+        var store = new ResultStore(folder.Path);
+        var global = new ModelState([NamedTensor.Create<float>("w", [3], [0.1f, -2.5f, 3e-8f]), NamedTensor.Create<double>("b", [1], [Math.PI])]);
+        var optimizer = new ModelState([NamedTensor.Create<float>("m/w", [3], [1f, 2f, 3f]), NamedTensor.Create<float>("v/w", [3], [4f, 5f, 6f])]);
+        var best = 0.1 + 0.2;
+
+        store.WriteCheckpoint(new FederationProgress("hash", 4, best, global, optimizer, 4));
+        var read = store.ReadCheckpoint();
+
+        Assert.NotNull(read);
+        Assert.Equal("hash", read.PlanHash);
+        Assert.Equal(4, read.NextRound);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(best), BitConverter.DoubleToInt64Bits(read.BestScore!.Value));
+        Assert.Equal(global.ComputeHash(), read.Global.ComputeHash());
+        Assert.Equal(optimizer.ComputeHash(), read.OptimizerState.ComputeHash());
+        Assert.Equal(4, read.OptimizerSteps);
+    }
+
+    [Fact]
+    public void Checkpoint_Damaged_FailsNamingTheFileAndWhatToDo()
+    {
+        using var folder = new TemporaryFolder();
+        var store = new ResultStore(folder.Path);
+        File.WriteAllBytes(store.CheckpointPath, [0xFF, 0xFF, 0xFF]);
+
+        var error = Assert.Throws<InvalidDataException>(store.ReadCheckpoint);
+
+        Assert.Contains(store.CheckpointPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("move the folder", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ClosedRound_CountsOnlyWhatItCountedAndRemovesPartialUploads()
+    {
+        using var folder = new TemporaryFolder();
+        var store = new ResultStore(folder.Path);
+        var early = Store(store, "alpha");
+        store.WriteClosed(0, [early]);
+        Store(store, "beta");
+        using (store.CreateTemporary(Header("gamma"), out var partial))
+        {
+            Assert.True(File.Exists(partial));
+        }
+
+        var loaded = store.Load(0);
+
+        Assert.Equal(["alpha"], loaded.Select(r => r.Header.Collaborator));
+        Assert.DoesNotContain(Directory.EnumerateFiles(store.RoundDirectory(0)), f => f.EndsWith(".partial", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("crash:while-saving", "while-saving", null)]
+    [InlineData("crash:during-upload:3", "during-upload", 3)]
+    public void FaultInjection_Parse_ReadsPointAndRound(string value, string point, int? round) =>
+        Assert.Equal(new FaultInjection.Fault(point, round), FaultInjection.Parse(value));
+
+    [Theory]
+    [InlineData("crash:nowhere")]
+    [InlineData("hang:while-saving")]
+    [InlineData("crash:while-saving:x")]
+    public void FaultInjection_Parse_UnknownFault_FailsListingThePoints(string value)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => FaultInjection.Parse(value));
+        Assert.Contains("before-aggregation", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CONFER_FAULT", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FaultInjection_Unset_IsOff() => Assert.Null(FaultInjection.Parse(null));
+
+    [Fact]
+    public async Task Restart_AfterTheLastCheckpointButBeforeLast_RewritesLastRemovesTheRoundAndTellsCollaboratorsToQuit()
+    {
+        using var workspace = FederationWorkspace.Create(["alpha"], rounds: 2);
+        var plan = new PlanLoader(TaskRunnerCatalog.CreateDefault().CreatePlanRegistry()).Load(workspace.AggregatorWorkspace);
+        var store = new ResultStore(workspace.AggregatorWorkspace);
+        var final = new ModelState([NamedTensor.Create<float>("w0", [1000], Enumerable.Range(0, 1000).Select(i => i * 0.5f).ToArray())]);
+        store.WriteCheckpoint(new FederationProgress(plan.Hash, 2, 0.5, final, new ModelState([]), 0));
+        Store(store, "alpha", round: 1);
+        var logs = new CapturingLoggerProvider();
+
+        var codes = await RunAsync(workspace, logs);
+
+        Assert.Equal([0], codes);
+        var last = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, plan.Aggregator.LastStatePath));
+        Assert.Equal(final.ComputeHash(), last.ComputeHash());
+        Assert.False(Directory.Exists(store.RoundDirectory(1)));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Rewrote the last model of round 1", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Removed the stored results of round 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_WithTheStateOfAnotherPlan_SetsItAsideUntouchedAndRunsFromRoundZero()
+    {
+        using var workspace = FederationWorkspace.Create(["alpha"], rounds: 1);
+        var store = new ResultStore(workspace.AggregatorWorkspace);
+        var other = new ModelState([NamedTensor.Create<float>("x", [1], [1f])]);
+        store.WriteCheckpoint(new FederationProgress("another-plan", 7, null, other, new ModelState([]), 0));
+        var logs = new CapturingLoggerProvider();
+
+        var codes = await RunAsync(workspace, logs);
+
+        Assert.Equal([0], codes);
+        var setAside = Assert.Single(Directory.GetDirectories(Path.Combine(workspace.AggregatorWorkspace, "save"), "federation.set-aside-*"));
+        var moved = ModelStateProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(setAside, "checkpoint.pbuf")));
+        Assert.Equal("another-plan", moved.Metadata["plan_hash"]);
+        Assert.Contains(logs.Messages, m => m.Contains("belongs to plan another-plan", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Federation finished: 1 rounds trained", StringComparison.Ordinal));
+    }
+
+    private static async Task<int[]> RunAsync(FederationWorkspace workspace, CapturingLoggerProvider logs)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await AggregatorHost.StartAsync(new AggregatorOptions
+        {
+            WorkspaceDirectory = workspace.AggregatorWorkspace,
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConfigureLogging = b => b.AddProvider(logs),
+        }).DefaultTimeout();
+        await using (host)
+        {
+            var collaborators = workspace.Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
+                Name = name,
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            })).ToArray();
+            var codes = await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(1));
+            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
+            return codes;
+        }
+    }
+
+    private static ResultHeader Header(string collaborator, int round = 0) =>
+        new() { Collaborator = collaborator, Round = round, Task = "train", ExampleCount = 1 };
+
+    private static StoredResult Store(ResultStore store, string collaborator, int round = 0)
+    {
+        var header = Header(collaborator, round);
+        string path;
+        using (var stream = store.CreateTemporary(header, out path))
+        {
+            stream.Flush(flushToDisk: true);
+        }
+
+        return store.Commit(path, header);
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("confer-durability-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}
