@@ -27,7 +27,9 @@ internal static class AggregatorProcess
                 {
                     var (read, written) = h.WireBytes;
                     var seconds = h.RoundSeconds;
-                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {seconds.Count - 1} {seconds[^1]:R} {read + written}"));
+                    // The managed heap (live objects at the last collection) and the memory the GC holds, for telling heap growth from native growth in RSS.
+                    var gc = GC.GetGCMemoryInfo();
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {seconds.Count - 1} {seconds[^1]:R} {read + written} {gc.HeapSizeBytes - gc.FragmentedBytes} {gc.TotalCommittedBytes}"));
                     Console.Out.Flush();
                 }
             });

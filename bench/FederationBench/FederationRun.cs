@@ -46,7 +46,7 @@ internal static class FederationRun
         }
     }
 
-    private static (string Workspace, long ModelBytes) Setup(string root, List<string> names, int port, BenchSettings settings)
+    internal static (string Workspace, long ModelBytes) Setup(string root, List<string> names, int port, BenchSettings settings)
     {
         var aggregator = Path.Combine(root, "aggregator");
         using var ca = CertificateAuthority.Create(aggregator);
@@ -163,7 +163,7 @@ internal static class FederationRun
     private static string Format(double seconds) =>
         seconds.ToString(seconds < 1 ? "F3" : "F2", CultureInfo.InvariantCulture);
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         if (values.Count == 0)
         {
@@ -235,7 +235,7 @@ internal static class FederationRun
         throw new InvalidOperationException("Confer.slnx not found above the benchmark's folder.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

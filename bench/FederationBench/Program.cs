@@ -9,10 +9,38 @@ using FederationBench;
 //       NAME: <median s> s/round (baseline <s> s/round, ratio <r>)
 //   aggregator WORKSPACE PORT LOG
 //       the aggregator's process: hosts AggregatorHost and prints one line per round
-//       (`round R SECONDS WIRE_BYTES`) and `peak-rss BYTES` at the end.
+//       (`round R SECONDS WIRE_BYTES GC_HEAP_BYTES GC_COMMITTED_BYTES`) and `peak-rss BYTES` at the end.
+//   load NAME MODEL_SIZE [--rounds N] [--collaborators N] [--processes N] [--baseline-collaborators N] [--timeout SECONDS] [--keep]
+//       the load benchmark: the same federation twice, first with the baseline's collaborators
+//       (default 10) in one process, then with N collaborators (default 50) in --processes
+//       processes (default 5), 20 rounds by default; counts errors and lost results, samples the
+//       aggregator's RSS; kills every process after --timeout seconds (default 900). The last line is
+//       NAME: <median s> s/round (baseline <s> s/round, ratio <r>)
+//   collaborators ROOT LOGS NAME...
+//       hosts the named collaborators (workspaces ROOT/NAME, logs LOGS/NAME.log) in this one process
+//       and prints `exit NAME CODE` for each.
 if (args.Length >= 4 && args[0] == "aggregator")
 {
     return await AggregatorProcess.RunAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]).ConfigureAwait(false);
+}
+
+if (args.Length >= 4 && args[0] == "collaborators")
+{
+    return await CollaboratorsProcess.RunAsync(args[1], args[2], args[3..]).ConfigureAwait(false);
+}
+
+if (args.Length >= 3 && args[0] == "load")
+{
+    var load = new LoadSettings(
+        args[1],
+        int.Parse(args[2], CultureInfo.InvariantCulture),
+        Option(args, "--rounds", 20),
+        Option(args, "--collaborators", 50),
+        Option(args, "--processes", 5),
+        Option(args, "--baseline-collaborators", 10),
+        TimeSpan.FromSeconds(Option(args, "--timeout", 900)),
+        args.Contains("--keep"));
+    return await LoadRun.RunAsync(load).ConfigureAwait(false);
 }
 
 if (args.Length >= 4 && args[0] == "run")
@@ -27,7 +55,7 @@ if (args.Length >= 4 && args[0] == "run")
     return await FederationRun.RunAsync(settings).ConfigureAwait(false);
 }
 
-await Console.Error.WriteLineAsync("usage: FederationBench run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--keep]").ConfigureAwait(false);
+await Console.Error.WriteLineAsync("usage: FederationBench run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--keep]\n       FederationBench load NAME MODEL_SIZE [--rounds N] [--collaborators N] [--processes N] [--baseline-collaborators N] [--timeout SECONDS] [--keep]").ConfigureAwait(false);
 return 2;
 
 static int Option(string[] args, string name, int fallback)
