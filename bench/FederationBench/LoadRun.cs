@@ -351,13 +351,13 @@ internal static partial class LoadRun
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine(string.Create(c, $"{"round",5} {"seconds",8} {"acked",6} {"counted",8} {"lost",5} {"RSS MiB",8} {"anon",6} {"file",6} {"GC heap",8} {"GC held",8}"));
+        Console.WriteLine(string.Create(c, $"{"round",5} {"seconds",8} {"acked",6} {"counted",8} {"lost",5} {"RSS MiB",8} {"anon",6} {"file",6} {"GC heap",8} {"GC held",8} {"native",7}"));
         foreach (var row in load.Rows)
         {
-            Console.WriteLine(string.Create(c, $"{row.Round,5} {row.Seconds,8:F3} {row.Acknowledged,6} {(row.Counted < 0 ? "?" : row.Counted.ToString(c)),8} {row.Lost,5} {Mib(row.ResidentBytes),8} {Mib(row.Memory.Anonymous),6} {Mib(row.Memory.File),6} {Mib(row.HeapBytes),8} {Mib(row.CommittedBytes),8}"));
+            Console.WriteLine(string.Create(c, $"{row.Round,5} {row.Seconds,8:F3} {row.Acknowledged,6} {(row.Counted < 0 ? "?" : row.Counted.ToString(c)),8} {row.Lost,5} {Mib(row.ResidentBytes),8} {Mib(row.Memory.Anonymous),6} {Mib(row.Memory.File),6} {Mib(row.HeapBytes),8} {Mib(row.CommittedBytes),8} {Mib(row.HeapBytes < 0 ? -1 : row.Memory.Anonymous - row.CommittedBytes),7}"));
         }
 
-        Console.WriteLine("(acked: \"Task train of round R done\" lines of the collaborators, written after the aggregator acknowledged the result; counted: the results the aggregator's \"Round R finished\" line says it aggregated; memory of the aggregator when the round finished, MiB: VmRSS = RssAnon + RssFile (+ shmem), the GC's live heap at its last collection and the memory it has committed)");
+        Console.WriteLine("(acked: \"Task train of round R done\" lines of the collaborators, written after the aggregator acknowledged the result; counted: the results the aggregator's \"Round R finished\" line says it aggregated; memory of the aggregator when the round finished, MiB: VmRSS = RssAnon + RssFile (+ shmem), the GC's live heap at its last collection, the memory the GC holds, and native = anon - GC held: what the runtime, TLS and sockets hold outside the GC)");
         Console.WriteLine();
 
         Console.WriteLine(string.Create(c, $"errors: {load.Problems.Count} (goal none: collaborator exit codes != 0, Warning/Error/Critical log lines of the aggregator and of every collaborator, anything on stderr){(load.Problems.Count == 0 ? string.Empty : "; the first ones:")}"));
