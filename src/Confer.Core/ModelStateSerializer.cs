@@ -160,6 +160,68 @@ public static class ModelStateSerializer
     }
 
     /// <summary>
+    /// Reads the tensors of encoded model-state bytes in place, in order, without copying their
+    /// data: for checking or folding a large model straight from a received buffer or a mapped file.
+    /// </summary>
+    /// <param name="bytes">The encoded state.</param>
+    /// <param name="action">Called once per tensor; the tensor's spans are valid only during the call.</param>
+    /// <exception cref="ModelStateException">The bytes are not a valid encoding, or a tensor has an unknown element type.</exception>
+    public static void ReadTensors(ReadOnlySpan<byte> bytes, EncodedTensorAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Internal.ModelStateWireReader.ReadTensors(bytes, action);
+    }
+
+    /// <summary>
+    /// Decodes encoded model-state bytes into the buffers of an existing state of the same layout,
+    /// so that decoding many models of one shape (a round's results) allocates nothing model-sized.
+    /// </summary>
+    /// <param name="bytes">The encoded state.</param>
+    /// <param name="target">The state whose tensors receive the values; it defines the expected layout.</param>
+    /// <exception cref="ModelStateException">The bytes are not a valid encoding or do not have the layout of <paramref name="target"/>; <paramref name="target"/> may then hold part of the values.</exception>
+    public static void DeserializeInto(ReadOnlySpan<byte> bytes, ModelState target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        int count = 0;
+        ReadTensors(bytes, tensor =>
+        {
+            if (tensor.Index >= target.Count || !tensor.HasLayoutOf(target[tensor.Index]))
+            {
+                throw new ModelStateException(DescribeLayoutMismatch(target, tensor));
+            }
+
+            tensor.Data.CopyTo(target[tensor.Index].GetBuffer());
+            count++;
+        });
+        if (count != target.Count)
+        {
+            throw new ModelStateException($"The encoded state has {count} tensors where {target.Count} were expected.");
+        }
+    }
+
+    /// <summary>Why an encoded tensor that does not fit <paramref name="reference"/> (see <see cref="EncodedTensor.HasLayoutOf"/>) differs, worded like <see cref="ModelState.FindFirstMismatch"/>.</summary>
+    internal static string DescribeLayoutMismatch(ModelState reference, EncodedTensor tensor)
+    {
+        if (tensor.Index >= reference.Count)
+        {
+            return $"tensor '{tensor.Name}' is not expected (expected {reference.Count} tensors)";
+        }
+
+        NamedTensor expected = reference[tensor.Index];
+        if (!string.Equals(expected.Name, tensor.Name, StringComparison.Ordinal))
+        {
+            return $"tensor {tensor.Index} is named '{tensor.Name}' where '{expected.Name}' was expected";
+        }
+
+        if (expected.ElementType != tensor.ElementType)
+        {
+            return $"tensor '{expected.Name}' has element type {tensor.ElementType.DisplayName()} where {expected.ElementType.DisplayName()} was expected";
+        }
+
+        return $"tensor '{expected.Name}' has shape {NamedTensor.FormatShape(tensor.Shape)} where {expected.ShapeText} was expected";
+    }
+
+    /// <summary>
     /// Saves a model state to a <c>.pbuf</c> file. The file is written beside the target and renamed
     /// over it, so a crash never leaves a half-written state behind.
     /// </summary>

@@ -142,6 +142,14 @@ public sealed class NamedTensor
     /// <returns>The copy.</returns>
     public NamedTensor CloneAs(string name) => new(name, ElementType, _shape, (byte[])_data.Clone());
 
+    /// <summary>
+    /// A tensor with another name over the same buffer: a change to either is seen by both. For
+    /// encoding a tensor under another name (e.g. with a prefix in a checkpoint) without a copy.
+    /// </summary>
+    /// <param name="name">The new name.</param>
+    /// <returns>The tensor sharing this one's data.</returns>
+    public NamedTensor ShareAs(string name) => new(name, ElementType, _shape, _data);
+
     /// <summary>Whether <paramref name="other"/> has the same shape and element type.</summary>
     /// <param name="other">The tensor to compare with.</param>
     /// <returns><see langword="true"/> when shape and element type are equal.</returns>

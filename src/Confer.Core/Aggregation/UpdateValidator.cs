@@ -83,6 +83,49 @@ public static class UpdateValidator
         }
     }
 
+    /// <summary>
+    /// Checks an update still in its encoded form (a received buffer or a mapped file), without
+    /// decoding it into a model-sized copy: the layout of <paramref name="reference"/> (names, order,
+    /// element types, shapes, data lengths), then that no floating-point element is NaN or infinite.
+    /// </summary>
+    /// <param name="reference">The expected layout (the global model).</param>
+    /// <param name="encoded">The update as <c>confer.v1.ModelStateProto</c> bytes.</param>
+    /// <param name="description">What the update is, for the message.</param>
+    /// <exception cref="ModelStateException">The bytes are not a valid encoding.</exception>
+    /// <exception cref="UpdateRejectedException">A layout mismatch (<see cref="UpdateRejectionReason.LayoutMismatch"/>) or a non-finite value (<see cref="UpdateRejectionReason.NonFiniteValue"/>), the first one in tensor order.</exception>
+    public static void ValidateEncoded(ModelState reference, ReadOnlySpan<byte> encoded, string description = "the update")
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        int count = 0;
+        ModelStateSerializer.ReadTensors(encoded, tensor =>
+        {
+            if (tensor.Index >= reference.Count || !tensor.HasLayoutOf(reference[tensor.Index]))
+            {
+                throw LayoutMismatch(description, ModelStateSerializer.DescribeLayoutMismatch(reference, tensor), tensor.Name);
+            }
+
+            long bad = ElementKernels.FindFirstNonFinite(tensor.ElementType, tensor.Data, 0, reference[tensor.Index].ElementCount);
+            if (bad >= 0)
+            {
+                ThrowNonFinite(tensor.ToNamedTensor(), bad, description);
+            }
+
+            count++;
+        });
+        if (count < reference.Count)
+        {
+            throw LayoutMismatch(description, $"tensor '{reference[count].Name}' is missing (expected {reference.Count} tensors, got {count})", reference[count].Name);
+        }
+    }
+
+    private static UpdateRejectedException LayoutMismatch(string description, string mismatch, string tensorName) =>
+        new(
+            $"{Capitalize(description)} does not match the global model: {mismatch}. Every collaborator must train the plan's model unchanged.",
+            UpdateRejectionReason.LayoutMismatch,
+            tensorName,
+            elementIndex: null,
+            value: null);
+
     /// <summary>Throws the rejection for a non-finite element.</summary>
     internal static void ThrowNonFinite(NamedTensor tensor, long index, string description)
     {

@@ -10,14 +10,17 @@ internal static partial class AtomicFile
 
     private const int ReadOnly = 0;
 
-    public static void Write(string path, ReadOnlySpan<byte> content)
+    public static void Write(string path, byte[] content) => Write(path, content, static (stream, bytes) => stream.Write(bytes));
+
+    /// <summary>Writes the file with <paramref name="write"/>, which streams its content (no file-sized buffer needed).</summary>
+    public static void Write<TState>(string path, TState state, Action<Stream, TState> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temporary = path + TemporarySuffix;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            stream.Write(content);
+            write(stream, state);
             stream.Flush(flushToDisk: true);
         }
 

@@ -210,25 +210,23 @@ internal sealed class PlanRoundController
             try
             {
                 var description = $"the {header.Task} result of {collaborator} in round {header.Round}";
-                ModelState update;
                 try
                 {
-                    update = ResultStore.ReadModel(temporaryPath, 4 + header.CalculateSize(), header.ModelSize)!;
-                }
-                catch (Exception ex) when (ex is Google.Protobuf.InvalidProtocolBufferException or ModelStateException)
-                {
-                    throw Refuse(StatusCode.InvalidArgument, $"{description} is not a valid model state: {ex.Message}");
-                }
-
-                try
-                {
+                    // Checked where it lies, in the mapped file: no decoded copy of the model.
                     UpdateValidator.EnsureValidWeight(header.ExampleCount, description);
-                    UpdateValidator.EnsureSameLayout(global.State, update, description);
-                    UpdateValidator.EnsureFinite(update, description);
+                    ResultStore.WithModelBytes(temporaryPath, 4 + header.CalculateSize(), header.ModelSize, (global.State, description), static (bytes, s) =>
+                    {
+                        UpdateValidator.ValidateEncoded(s.State, bytes, s.description);
+                        return true;
+                    });
+                }
+                catch (UpdateRejectedException ex)
+                {
+                    throw Refuse(StatusCode.InvalidArgument, ex.Message);
                 }
                 catch (ModelStateException ex)
                 {
-                    throw Refuse(StatusCode.InvalidArgument, ex.Message);
+                    throw Refuse(StatusCode.InvalidArgument, $"{description} is not a valid model state: {ex.Message}");
                 }
             }
             finally
@@ -330,7 +328,7 @@ internal sealed class PlanRoundController
             var bytes = ModelStateSerializer.ToProto(checkpoint.Global, RoundMetadata(checkpoint.NextRound - 1)).ToByteArray();
             if (!File.Exists(lastPath) || !File.ReadAllBytes(lastPath).AsSpan().SequenceEqual(bytes))
             {
-                AtomicFile.Write(lastPath, bytes);
+                WriteState(lastPath, checkpoint.Global, checkpoint.NextRound - 1);
                 DurabilityLog.LastRestored(_logger, checkpoint.NextRound - 1, lastPath);
             }
         }
@@ -456,7 +454,7 @@ internal sealed class PlanRoundController
         FaultInjection.Reach(FaultInjection.WhileSaving, round.Round);
 
         var lastPath = Resolve(_plan.Aggregator.LastStatePath);
-        AtomicFile.Write(lastPath, ModelStateSerializer.ToProto(next, RoundMetadata(round.Round)).ToByteArray());
+        WriteState(lastPath, next, round.Round);
         AggregatorLog.SavedLast(_logger, round.Round, lastPath);
         _store.DeleteRound(round.Round);
 
@@ -488,7 +486,7 @@ internal sealed class PlanRoundController
                 {
                     _bestScore = summary.Mean;
                     var bestPath = Resolve(_plan.Aggregator.BestStatePath);
-                    AtomicFile.Write(bestPath, ModelStateSerializer.ToProto(round.Model.State, RoundMetadata(round.Round)).ToByteArray());
+                    WriteState(bestPath, round.Model.State, round.Round);
                     AggregatorLog.SavedBest(_logger, summary.Mean, bestPath);
                 }
             }
@@ -542,6 +540,10 @@ internal sealed class PlanRoundController
             }
         }
     }
+
+    /// <summary>Saves a state with its round in the metadata, streamed to the file (no encoded copy in memory), atomically.</summary>
+    private static void WriteState(string path, ModelState state, int round) =>
+        AtomicFile.Write(path, (state, round), static (stream, s) => ModelStateSerializer.Serialize(s.state, stream, RoundMetadata(s.round)));
 
     private static ImmutableDictionary<string, string> RoundMetadata(int round) =>
         ImmutableDictionary<string, string>.Empty.Add("round", round.ToString(CultureInfo.InvariantCulture));

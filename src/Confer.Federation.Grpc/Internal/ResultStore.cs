@@ -18,6 +18,9 @@ namespace Confer.Federation.Grpc.Internal;
 /// </summary>
 internal sealed class ResultStore
 {
+    /// <summary>Reads a result's model bytes, which are valid only during the call.</summary>
+    public delegate TResult ModelBytesFunc<in TState, out TResult>(ReadOnlySpan<byte> bytes, TState state);
+
     private const string TemporarySuffix = ".partial";
     private const string RoundPrefix = "round_";
     private const string ClosedFileName = "closed";
@@ -143,28 +146,33 @@ internal sealed class ResultStore
     }
 
     /// <summary>Reads the model of a result file (a full or delta state), or null when it has none.</summary>
-    public static ModelState? ReadModel(string path, long offset, long size)
+    public static ModelState? ReadModel(string path, long offset, long size) =>
+        size == 0 ? null : WithModelBytes(path, offset, size, 0, static (bytes, _) => ModelStateSerializer.Deserialize(bytes));
+
+    /// <summary>
+    /// Calls <paramref name="read"/> with the model bytes of a result file, mapped, not read into a
+    /// buffer: checking or decoding them copies nothing model-sized beyond what the callback makes.
+    /// </summary>
+    public static TResult WithModelBytes<TState, TResult>(string path, long offset, long size, TState state, ModelBytesFunc<TState, TResult> read)
     {
         if (size == 0)
         {
-            return null;
+            return read([], state);
         }
 
-        // The file is mapped, not read into a buffer: the tensors' bytes are copied once, from the
-        // page cache into the tensors, with no model-sized buffer in between.
         using var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, capacity: 0, MemoryMappedFileAccess.Read);
         using var view = file.CreateViewAccessor(offset, size, MemoryMappedFileAccess.Read);
-        return DeserializeMapped(view, checked((int)size));
+        return Call(view, checked((int)size), state, read);
     }
 
-    private static unsafe ModelState DeserializeMapped(MemoryMappedViewAccessor view, int size)
+    private static unsafe TResult Call<TState, TResult>(MemoryMappedViewAccessor view, int size, TState state, ModelBytesFunc<TState, TResult> read)
     {
         byte* pointer = null;
         var handle = view.SafeMemoryMappedViewHandle;
         handle.AcquirePointer(ref pointer);
         try
         {
-            return ModelStateSerializer.Deserialize(new ReadOnlySpan<byte>(pointer + view.PointerOffset, size));
+            return read(new ReadOnlySpan<byte>(pointer + view.PointerOffset, size), state);
         }
         finally
         {
@@ -235,8 +243,9 @@ internal sealed class ResultStore
     /// <summary>Writes the round checkpoint atomically: after this returns, a restart resumes at <see cref="FederationProgress.NextRound"/>.</summary>
     public void WriteCheckpoint(FederationProgress checkpoint)
     {
-        var tensors = checkpoint.Global.Select(t => t.CloneAs(GlobalPrefix + t.Name))
-            .Concat(checkpoint.OptimizerState.Select(t => t.CloneAs(OptimizerPrefix + t.Name)))
+        // The tensors are renamed over their own buffers and streamed to the file: no copy of the model.
+        var tensors = checkpoint.Global.Select(t => t.ShareAs(GlobalPrefix + t.Name))
+            .Concat(checkpoint.OptimizerState.Select(t => t.ShareAs(OptimizerPrefix + t.Name)))
             .ToList();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -250,6 +259,6 @@ internal sealed class ResultStore
             metadata["best_score"] = best.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        AtomicFile.Write(CheckpointPath, ModelStateSerializer.ToProto(new ModelState(tensors), metadata).ToByteArray());
+        AtomicFile.Write(CheckpointPath, (State: new ModelState(tensors), Metadata: metadata), static (stream, c) => ModelStateSerializer.Serialize(c.State, stream, c.Metadata));
     }
 }

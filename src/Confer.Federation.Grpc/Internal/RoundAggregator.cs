@@ -6,8 +6,8 @@ namespace Confer.Federation.Grpc.Internal;
 
 /// <summary>
 /// Folds a round's model results into the next global model with the plan's strategy. Linear
-/// strategies stream the results from the store one at a time (memory O(model)); robust ones need
-/// every result at once. Deltas are aggregated as deltas and added to the global model, which is
+/// strategies stream the results from the store one at a time, each decoded from its mapped file
+/// into one reused buffer (memory O(model)); robust ones need every result at once. Deltas are aggregated as deltas and added to the global model, which is
 /// the same thing for every strategy here (each is translation-equivariant).
 /// </summary>
 internal sealed class RoundAggregator
@@ -71,11 +71,18 @@ internal sealed class RoundAggregator
         ModelState aggregated;
         if (IsLinear)
         {
+            // Each result is decoded into the same scratch state before it is folded: one model-sized
+            // buffer for the whole round, however many results there are.
             var accumulator = new WeightedMeanAccumulator(global);
+            var scratch = global.ZerosLike();
             foreach (var result in results)
             {
-                var model = Read(result);
-                accumulator.Fold(model, result.Header.ExampleCount, Describe(result));
+                ResultStore.WithModelBytes(result.Path, result.ModelOffset, result.Header.ModelSize, scratch, static (bytes, target) =>
+                {
+                    ModelStateSerializer.DeserializeInto(bytes, target);
+                    return true;
+                });
+                accumulator.Fold(scratch, result.Header.ExampleCount, Describe(result));
             }
 
             aggregated = accumulator.Result();

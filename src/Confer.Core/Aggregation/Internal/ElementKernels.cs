@@ -17,18 +17,19 @@ internal static class ElementKernels
     /// [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>), or -1.
     /// Integer tensors are always finite.
     /// </summary>
-    public static long FindFirstNonFinite(NamedTensor tensor, long start, long length)
-    {
-        byte[] buffer = tensor.GetBuffer();
-        return tensor.ElementType switch
+    public static long FindFirstNonFinite(NamedTensor tensor, long start, long length) =>
+        FindFirstNonFinite(tensor.ElementType, tensor.GetBuffer(), start, length);
+
+    /// <summary>The flat index of the first NaN or infinity among the elements [start, start + length) of <paramref name="bytes"/> read as <paramref name="type"/>, or -1 (always -1 for integer types).</summary>
+    public static long FindFirstNonFinite(ElementType type, ReadOnlySpan<byte> bytes, long start, long length) =>
+        type switch
         {
-            ElementType.Float32 => FindFirstNonFinite(MemoryMarshal.Cast<byte, float>(buffer.AsSpan()), start, length),
-            ElementType.Float64 => FindFirstNonFinite(MemoryMarshal.Cast<byte, double>(buffer.AsSpan()), start, length),
-            ElementType.Float16 => FindFirstNonFinite(MemoryMarshal.Cast<byte, Half>(buffer.AsSpan()), start, length),
-            ElementType.BFloat16 => FindFirstNonFiniteBFloat16(MemoryMarshal.Cast<byte, ushort>(buffer.AsSpan()), start, length),
+            ElementType.Float32 => FindFirstNonFinite(MemoryMarshal.Cast<byte, float>(bytes), start, length),
+            ElementType.Float64 => FindFirstNonFinite(MemoryMarshal.Cast<byte, double>(bytes), start, length),
+            ElementType.Float16 => FindFirstNonFinite(MemoryMarshal.Cast<byte, Half>(bytes), start, length),
+            ElementType.BFloat16 => FindFirstNonFiniteBFloat16(MemoryMarshal.Cast<byte, ushort>(bytes), start, length),
             _ => -1,
         };
-    }
 
     /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
     public static int IndexOfNonFinite<T>(ReadOnlySpan<T> values)
