@@ -56,7 +56,7 @@ public static class CollaboratorHost
 
         var data = plan.CollaboratorData.TryGetValue(options.Name, out var d) ? d : null;
         using var runner = catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory));
-        var session = new CollaboratorSession(plan, options, new Aggregator.AggregatorClient(channel), runner, logger);
+        var session = new CollaboratorSession(plan, options, address, new Aggregator.AggregatorClient(channel), runner, logger);
         try
         {
             return await session.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -64,6 +64,11 @@ public static class CollaboratorHost
         catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.FailedPrecondition)
         {
             CollaboratorLog.Refused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            return 1;
+        }
+        catch (AggregatorUnreachableException ex)
+        {
+            CollaboratorLog.GaveUp(logger, options.Name, ex.Address.ToString(), ex.Tried.TotalSeconds, ex.Timeout.TotalSeconds, ex.InnerException?.Message ?? "no answer");
             return 1;
         }
     }
@@ -106,7 +111,7 @@ public static class CollaboratorHost
     /// <summary>How many times a global model that fails its offset or hash check is downloaded before the collaborator gives up.</summary>
     private const int MaxModelDownloads = 3;
 
-    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Aggregator.AggregatorClient client, ITaskRunner runner, ILogger logger)
+    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Uri address, Aggregator.AggregatorClient client, ITaskRunner runner, ILogger logger)
     {
         private readonly Metadata _headers = new()
         {
@@ -114,32 +119,84 @@ public static class CollaboratorHost
             { FederationHeaders.PlanHash, plan.Hash },
         };
 
-        private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+        private readonly TimeSpan _giveUpAfter = options.GiveUpAfter ?? plan.Network.ClientReconnectTimeout;
+        private ResiliencePipeline? _retry;
+
+        /// <summary>When the current run of failed calls began (a <see cref="TimeProvider"/> timestamp); null while calls succeed.</summary>
+        private long? _failingSince;
+
+        private GlobalModelCache? _model;
+
+        /// <summary>
+        /// Retries transient failures (the aggregator unreachable, a connection dropped or cut) with
+        /// exponential backoff and jitter, until the aggregator has been unreachable for
+        /// <c>client_reconnect_timeout</c>; then an <see cref="AggregatorUnreachableException"/>.
+        /// </summary>
+        private ResiliencePipeline Retry => _retry ??= new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<RpcException>(IsTransient),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = plan.Network.ClientReconnectInterval,
-                MaxDelay = options.MaxReconnectDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && !GiveUpNow()),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.AttemptNumber)),
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
-                    CollaboratorLog.Retrying(logger, args.Outcome.Exception?.Message ?? "no answer", args.RetryDelay.TotalSeconds);
+                    CollaboratorLog.Retrying(logger, options.Name, address.ToString(), args.Outcome.Exception?.Message ?? "no answer", args.RetryDelay.TotalSeconds);
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddTimeout(options.GiveUpAfter)
             .Build();
 
-        private GlobalModelCache? _model;
+        /// <summary>Runs a call to the aggregator through the retries; a transient failure that comes out means the collaborator gives up.</summary>
+        private async ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var result = await Retry.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);
+                _failingSince = null;
+                return result;
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                var tried = _failingSince is { } since ? options.TimeProvider.GetElapsedTime(since) : TimeSpan.Zero;
+                throw new AggregatorUnreachableException(address, tried, _giveUpAfter, ex);
+            }
+        }
+
+        private async ValueTask CallAsync(Func<CancellationToken, ValueTask> call, CancellationToken cancellationToken) =>
+            await CallAsync(
+                async ct =>
+                {
+                    await call(ct).ConfigureAwait(false);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+
+        /// <summary>Records a failure; true once the failures have lasted <c>client_reconnect_timeout</c>.</summary>
+        private bool GiveUpNow()
+        {
+            _failingSince ??= options.TimeProvider.GetTimestamp();
+            return options.TimeProvider.GetElapsedTime(_failingSince.Value) >= _giveUpAfter;
+        }
+
+        /// <summary>
+        /// <c>client_reconnect_interval</c> doubled per attempt up to the longest pause, times a jitter
+        /// in [0.5, 1) so collaborators cut off together do not come back together; never past the
+        /// give-up time, so the last attempt is made when it is reached.
+        /// </summary>
+        private TimeSpan NextDelay(int attempt)
+        {
+            var full = Math.Min(plan.Network.ClientReconnectInterval.TotalSeconds * Math.Pow(2, Math.Min(attempt, 30)), options.MaxReconnectDelay.TotalSeconds);
+            var delay = TimeSpan.FromSeconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
+            var left = _failingSince is { } since ? _giveUpAfter - options.TimeProvider.GetElapsedTime(since) : delay;
+            return left < delay ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : delay;
+        }
 
         public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
             var lastRound = -1;
             while (true)
             {
-                var response = await _retry.ExecuteAsync(
+                var response = await CallAsync(
                     async ct => await client.GetTasksAsync(new GetTasksRequest { LastRound = lastRound }, _headers, cancellationToken: ct).ResponseAsync.ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
                 if (response.Quit)
@@ -207,7 +264,7 @@ public static class CollaboratorHost
         private async Task DownloadCheckedAsync(int round, ModelInfo info, byte[] bytes, CancellationToken cancellationToken)
         {
             long received = 0;
-            await _retry.ExecuteAsync(
+            await CallAsync(
                 async ct =>
                 {
                     using var call = client.DownloadModel(new DownloadModelRequest { Round = round, Offset = received }, _headers, cancellationToken: ct);
@@ -220,6 +277,9 @@ public static class CollaboratorHost
 
                         chunk.Data.Span.CopyTo(bytes.AsSpan((int)received));
                         received += chunk.Data.Length;
+
+                        // Bytes are arriving: the aggregator is reachable, whatever cut the stream before.
+                        _failingSince = null;
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -258,7 +318,7 @@ public static class CollaboratorHost
             var chunkSize = plan.Network.Limits.ChunkSize;
             try
             {
-                await _retry.ExecuteAsync(
+                await CallAsync(
                     async ct =>
                     {
                         using var call = client.UploadResult(_headers, cancellationToken: ct);
@@ -285,8 +345,19 @@ public static class CollaboratorHost
             return true;
         }
 
-        private static bool IsTransient(RpcException ex) =>
-            ex.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal;
+        /// <summary>
+        /// A failure worth retrying: the aggregator unreachable or busy, or the connection lost. A
+        /// connection lost while a request stream is written surfaces as an <see cref="IOException"/>
+        /// ("the request was aborted") rather than a status; a model that failed its check
+        /// (<see cref="InvalidDataException"/>) is not retried here.
+        /// </summary>
+        private static bool IsTransient(Exception ex) => ex switch
+        {
+            RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal,
+            InvalidDataException or AggregatorUnreachableException => false,
+            IOException or HttpRequestException => true,
+            _ => false,
+        };
     }
 
     private sealed record GlobalModelCache(string Sha256, ModelState State);

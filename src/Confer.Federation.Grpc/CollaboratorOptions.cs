@@ -20,8 +20,8 @@ public sealed record CollaboratorOptions
     /// <summary>Connect in plaintext. Only with the plan's <c>tls: false</c> and <c>insecure: true</c>. Default false.</summary>
     public bool Insecure { get; init; }
 
-    /// <summary>Give up reconnecting after this long without reaching the aggregator. Default 1 hour.</summary>
-    public TimeSpan GiveUpAfter { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Give up after failing to reach the aggregator for this long. Default: the plan's <c>network.client_reconnect_timeout</c> (3600 s unless set).</summary>
+    public TimeSpan? GiveUpAfter { get; init; }
 
     /// <summary>The longest pause between reconnection attempts. Default 60 s.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(60);

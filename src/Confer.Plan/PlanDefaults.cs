@@ -43,6 +43,7 @@ public static class PlanDefaults
               tls: true
               insecure: false
               client_reconnect_interval: 5
+              client_reconnect_timeout: 3600
               cert_folder: cert
               limits:
                 max_message_size: 16777216

@@ -95,8 +95,8 @@ internal sealed partial class ResumeRun : IDisposable
     public LifecycleConfer StartAggregator(IReadOnlyDictionary<string, string>? environment = null) =>
         Track(LifecycleConfer.Start(Aggregator, environment ?? new Dictionary<string, string>(), "aggregator", "start"));
 
-    public LifecycleConfer StartCollaborator(string name, IReadOnlyDictionary<string, string>? environment = null) =>
-        Track(LifecycleConfer.Start(Path.Combine(Root, name, "agg"), environment ?? new Dictionary<string, string>(), "collaborator", "start", "-n", name));
+    public LifecycleConfer StartCollaborator(string name, IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs) =>
+        Track(LifecycleConfer.Start(Path.Combine(Root, name, "agg"), environment ?? new Dictionary<string, string>(), ["collaborator", "start", "-n", name, .. extraArgs]));
 
     public void StartCollaborators()
     {

@@ -73,7 +73,7 @@ public class HostingTests
         var logs = new CapturingLoggerProvider();
         using var alpha = Build(logs, s => s.AddConferCollaborator(CollaboratorOptions(workspace, "alpha")));
         await alpha.StartAsync().DefaultTimeout();
-        await logs.WaitForAsync("Cannot reach the aggregator").DefaultTimeout();
+        await logs.WaitForAsync("cannot reach the aggregator").DefaultTimeout();
 
         await alpha.StopAsync().DefaultTimeout();
 

@@ -30,6 +30,7 @@ public sealed class PlanLoaderTests
         Assert.True(plan.Network.Tls);
         Assert.False(plan.Network.Insecure);
         Assert.Equal(TimeSpan.FromSeconds(5), plan.Network.ClientReconnectInterval);
+        Assert.Equal(TimeSpan.FromHours(1), plan.Network.ClientReconnectTimeout);
         Assert.Equal("cert", plan.Network.CertificateFolder);
         Assert.Equal(new NetworkLimits(16 * 1024 * 1024, 2L * 1024 * 1024 * 1024, 65536, 50, 100, 0), plan.Network.Limits);
 
@@ -210,6 +211,27 @@ public sealed class PlanLoaderTests
 
         Assert.Equal((14, 5), (problem.Line, problem.Column));
         Assert.Contains("Unknown key 'use_tls' in 'network.settings'. Confer calls it 'tls'.", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ClientReconnectTimeout_IsReadInSeconds()
+    {
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    client_reconnect_timeout: 2.5\n");
+
+        var plan = workspace.Load();
+
+        Assert.Equal(TimeSpan.FromSeconds(2.5), plan.Network.ClientReconnectTimeout);
+    }
+
+    [Fact]
+    public void Load_ClientReconnectTimeoutNotPositive_IsAProblemNamingTheSetting()
+    {
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    client_reconnect_timeout: 0\n");
+
+        var problem = Assert.Single(workspace.LoadFails().Problems);
+
+        Assert.Equal(14, problem.Line);
+        Assert.Contains("'network.settings.client_reconnect_timeout' must be > 0, not 0", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

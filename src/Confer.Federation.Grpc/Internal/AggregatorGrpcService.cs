@@ -66,13 +66,13 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
         }
 
         string? temporary = null;
+        long received = 0;
         try
         {
             var stream = controller.Store.CreateTemporary(header, out temporary);
             await using (stream.ConfigureAwait(false))
             {
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                long received = 0;
                 var written = stream.Position;
                 var writebackFrom = written;
                 while (await requestStream.MoveNext(ct).ConfigureAwait(false))
@@ -134,6 +134,13 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
         catch (RpcException ex)
         {
             AggregatorLog.ResultRefused(logger, collaborator, header.Task, header.Round, ex.StatusCode.ToString(), ex.Status.Detail);
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // The connection went away mid-stream (an outage, a proxy, the collaborator stopped): an
+            // expected event, not a failure of the aggregator; the collaborator sends the result again.
+            AggregatorLog.UploadBrokeOff(logger, collaborator, header.Task, header.Round, received, header.ModelSize, ex.Message);
             throw;
         }
         finally

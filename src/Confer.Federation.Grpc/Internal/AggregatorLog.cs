@@ -58,4 +58,7 @@ internal static partial class AggregatorLog
 
     [LoggerMessage(117, LogLevel.Information, "Collaborator {Collaborator} sent a duplicate of {Task}, round {Round}: already acknowledged, not counted again")]
     public static partial void DuplicateResult(ILogger logger, string collaborator, string task, int round);
+
+    [LoggerMessage(118, LogLevel.Warning, "The upload of {Task} from collaborator {Collaborator}, round {Round} broke off after {Received} of {Bytes} bytes ({Error}); its partial file is removed and nothing of it is counted")]
+    public static partial void UploadBrokeOff(ILogger logger, string collaborator, string task, int round, long received, long bytes, string error);
 }

@@ -20,8 +20,8 @@ internal static partial class CollaboratorLog
     [LoggerMessage(204, LogLevel.Information, "Task {Task} of round {Round} done: {Metrics} on {Examples} examples; sent {Bytes} model bytes")]
     public static partial void TaskDone(ILogger logger, string task, int round, string metrics, long examples, long bytes);
 
-    [LoggerMessage(205, LogLevel.Warning, "Cannot reach the aggregator ({Error}); retrying in {Seconds:F1} s")]
-    public static partial void Retrying(ILogger logger, string error, double seconds);
+    [LoggerMessage(205, LogLevel.Warning, "Collaborator {Collaborator} cannot reach the aggregator at {Address} ({Error}); retrying in {Seconds:F1} s")]
+    public static partial void Retrying(ILogger logger, string collaborator, string address, string error, double seconds);
 
     [LoggerMessage(206, LogLevel.Information, "The aggregator says the federation is over; collaborator {Collaborator} exits")]
     public static partial void Quit(ILogger logger, string collaborator);
@@ -32,8 +32,8 @@ internal static partial class CollaboratorLog
     [LoggerMessage(208, LogLevel.Warning, "The aggregator did not take the {Task} result of round {Round}: {Detail}; asking for new tasks")]
     public static partial void ResultNotTaken(ILogger logger, string task, int round, string detail);
 
-    [LoggerMessage(209, LogLevel.Error, "Gave up reaching the aggregator after {Seconds:F0} s: {Error}")]
-    public static partial void GaveUp(ILogger logger, double seconds, string error);
+    [LoggerMessage(209, LogLevel.Error, "Collaborator {Collaborator} gave up reaching the aggregator at {Address} after {Seconds:F1} s of failed attempts (network.client_reconnect_timeout is {Timeout} s; raise it in the plan to keep trying longer). Last error: {Error}")]
+    public static partial void GaveUp(ILogger logger, string collaborator, string address, double seconds, double timeout, string error);
 
     [LoggerMessage(210, LogLevel.Warning, "Refused the global model of round {Round}: {Reason}; downloading it again (attempt {Attempt} of {Attempts})")]
     public static partial void DownloadRefused(ILogger logger, int round, string reason, int attempt, int attempts);

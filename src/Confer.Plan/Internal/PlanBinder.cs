@@ -546,6 +546,7 @@ internal sealed class PlanBinder
             s.GetBoolean("tls"),
             s.GetBoolean("insecure"),
             TimeSpan.FromSeconds(s.GetNumber("client_reconnect_interval")),
+            TimeSpan.FromSeconds(s.GetNumber("client_reconnect_timeout")),
             s.GetString("cert_folder"),
             new NetworkLimits(
                 limits["max_message_size"].AsInteger(),

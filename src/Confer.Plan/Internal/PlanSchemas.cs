@@ -37,6 +37,7 @@ internal static class PlanSchemas
         SettingDefinition.Boolean("tls", true, "Whether connections use mutual TLS."),
         SettingDefinition.Boolean("insecure", false, "The explicit consent to plaintext, required when tls is false."),
         SettingDefinition.Number("client_reconnect_interval", 5, 0, null, minimumExclusive: true, description: "The base reconnect delay, in seconds."),
+        SettingDefinition.Number("client_reconnect_timeout", 3600, 0, null, minimumExclusive: true, description: "How long a collaborator retries an unreachable aggregator before it gives up, in seconds."),
         SettingDefinition.String("cert_folder", "cert", "The certificates folder, relative to the workspace."),
         SettingDefinition.Object("limits", NetworkLimits, description: "Size and rate limits."),
     ]);
