@@ -211,7 +211,11 @@ public static class CollaboratorHost
                 }
 
                 CollaboratorLog.ReceivedTasks(logger, response.Round, string.Join(", ", response.Tasks.Select(t => t.Name)));
-                var global = await DownloadAsync(response.Round, response.Model, cancellationToken).ConfigureAwait(false);
+                if (await DownloadAsync(response.Round, response.Model, cancellationToken).ConfigureAwait(false) is not { } global)
+                {
+                    continue;
+                }
+
                 foreach (var assignment in response.Tasks)
                 {
                     var task = plan.Tasks[assignment.Name];
@@ -227,7 +231,8 @@ public static class CollaboratorHost
             }
         }
 
-        private async Task<ModelState> DownloadAsync(int round, ModelInfo info, CancellationToken cancellationToken)
+        /// <summary>The round's global model; null when the aggregator has moved past the round (the collaborator was cut off longer than the straggler policy waited).</summary>
+        private async Task<ModelState?> DownloadAsync(int round, ModelInfo info, CancellationToken cancellationToken)
         {
             if (_model is { } cached && cached.Sha256 == info.Sha256)
             {
@@ -241,6 +246,11 @@ public static class CollaboratorHost
                 {
                     await DownloadCheckedAsync(round, info, bytes, cancellationToken).ConfigureAwait(false);
                     break;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.Status.Detail.StartsWith("the model of round", StringComparison.Ordinal))
+                {
+                    CollaboratorLog.RoundMovedOn(logger, options.Name, round, ex.Status.Detail);
+                    return null;
                 }
                 catch (InvalidDataException ex)
                 {

@@ -37,4 +37,7 @@ internal static partial class CollaboratorLog
 
     [LoggerMessage(210, LogLevel.Warning, "Refused the global model of round {Round}: {Reason}; downloading it again (attempt {Attempt} of {Attempts})")]
     public static partial void DownloadRefused(ILogger logger, int round, string reason, int attempt, int attempts);
+
+    [LoggerMessage(211, LogLevel.Warning, "Collaborator {Collaborator} missed round {Round}: {Detail}; asking for new tasks")]
+    public static partial void RoundMovedOn(ILogger logger, string collaborator, int round, string detail);
 }
