@@ -98,6 +98,13 @@ internal sealed partial class ResumeRun : IDisposable
     public LifecycleConfer StartCollaborator(string name, IReadOnlyDictionary<string, string>? environment = null, params string[] extraArgs) =>
         Track(LifecycleConfer.Start(Path.Combine(Root, name, "agg"), environment ?? new Dictionary<string, string>(), ["collaborator", "start", "-n", name, .. extraArgs]));
 
+    /// <summary>
+    /// Starts a collaborator whose tasks of <paramref name="holdRound"/> wait until <paramref name="releaseFile"/>
+    /// exists (the test-side collaborator, same echo runner): the round cannot close while it is held.
+    /// </summary>
+    public LifecycleConfer StartHeldCollaborator(string name, int holdRound, string releaseFile) =>
+        Track(LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, Path.Combine(Root, name, "agg"), Path.Combine(Root, name, "agg"), name, holdRound.ToString(System.Globalization.CultureInfo.InvariantCulture), releaseFile));
+
     public void StartCollaborators()
     {
         foreach (string name in Collaborators)

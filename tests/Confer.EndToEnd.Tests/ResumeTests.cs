@@ -1,3 +1,5 @@
+using Confer.Testing;
+
 namespace Confer.EndToEnd.Tests;
 
 /// <summary>
@@ -42,11 +44,17 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
     {
         using var run = ResumeRun.CopyOf(federation.Certified);
         LifecycleConfer first = run.StartAggregator();
-        run.StartCollaborators();
+
+        // alpha holds its round-1 tasks, so round 1 is still open when the kill arrives, however
+        // fast the rounds run; it is released once the aggregator is back.
+        string release = Path.Combine(run.Root, "release-alpha");
+        run.StartHeldCollaborator("alpha", holdRound: 1, release);
+        run.StartCollaborator("beta");
         await first.WaitForOutputAsync("Collaborator beta is sending task results for train, round 1", ResumeFederation.RunTimeout);
         await run.KillNineAsync(first);
 
         LifecycleConfer second = run.StartAggregator();
+        await File.WriteAllTextAsync(release, string.Empty).DefaultTimeout();
         await run.WaitForAllAsync();
         run.AssertFinishedCleanly();
         Assert.True((second.Output + second.Error).Contains("Resuming at round 1 of 3 from the round checkpoint", StringComparison.Ordinal), run.Transcript);
