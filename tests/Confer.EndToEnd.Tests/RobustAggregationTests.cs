@@ -6,7 +6,7 @@ namespace Confer.EndToEnd.Tests;
 /// <summary>
 /// Robust aggregation against model poisoning, with real processes over mutual TLS: five
 /// collaborators train the torch_cnn template on Fashion-MNIST; in the poisoned runs one of them
-/// (the test-side collaborator) sends global + (−10) × (trained − global) every round, a scaled and
+/// (the test-side collaborator) sends global + (−5) × (trained − global) every round, a scaled and
 /// sign-flipped update that passes every check of the aggregator. FedAvg follows it and degrades;
 /// the coordinate-wise median, the trimmed mean and Krum keep the final accuracy within 2 points
 /// of the all-honest FedAvg run (the fixture's reference). The runs follow one another.
