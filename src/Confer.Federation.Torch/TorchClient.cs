@@ -112,6 +112,11 @@ public sealed class TorchClient : Client
             ProximalMu = config.GetDouble(FedProx.ProximalMuKey, _options.ProximalMu),
         };
 
+        if (_options.SeedDropoutPerFit)
+        {
+            TorchSharp.torch.manual_seed(unchecked(((long)trainOptions.Seed * 1_000_003L) + round));
+        }
+
         (ModelState weights, ModelState? globalOptimizerState) = SplitOptimizerState(parameters);
         using ClassifierNetwork network = _createNetwork();
         network.LoadModelState(weights, "the global model");

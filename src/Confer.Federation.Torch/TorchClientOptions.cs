@@ -26,6 +26,16 @@ public sealed record TorchClientOptions
     /// <summary>Seed of the shuffle order, combined with the client's partition and the round. Default 0.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// When true, each fit first seeds libtorch's process-wide random generator from
+    /// <see cref="Seed"/>, the partition and the round, so dropout draws the same masks every time the
+    /// same fit runs: a federation of such clients, one per process, repeats bit for bit. Leave it
+    /// false when several clients train in one process at once (a simulation): they share that
+    /// generator, and reseeding it under another client's feet would not make either repeatable.
+    /// Default false.
+    /// </summary>
+    public bool SeedDropoutPerFit { get; init; }
+
     /// <summary>Examples per forward pass when evaluating. Default 1000.</summary>
     public int EvaluateBatchSize { get; init; } = 1000;
 

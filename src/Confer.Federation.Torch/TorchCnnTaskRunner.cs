@@ -126,6 +126,9 @@ public static class TorchCnnTaskRunner
             LearningRate = settings.TryGetValue(LearningRateKey, out PlanValue? lr) ? lr.AsNumber() : 0.01,
             Momentum = settings.TryGetValue(MomentumKey, out PlanValue? m) ? m.AsNumber() : 0.5,
             Seed = part.Seed,
+
+            // A collaborator process trains one client: its dropout can be made repeatable.
+            SeedDropoutPerFit = true,
             OptimizerTreatment = plan.Collaborator.OptTreatment switch
             {
                 OptTreatment.ContinueLocal => OptimizerTreatment.ContinueLocal,

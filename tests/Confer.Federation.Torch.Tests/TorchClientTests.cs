@@ -40,6 +40,25 @@ public class TorchClientTests
     }
 
     [Fact]
+    public void Fit_WithSeedDropoutPerFit_RepeatsBitForBit_WithoutItDropoutFollowsTheProcessGenerator()
+    {
+        ModelState global = Global();
+        var config = new ConfigRecord([new(TorchClient.BatchSizeKey, 64), new(TorchClient.RoundKey, 3L)]);
+        var seeded = new TorchClientOptions { SeedDropoutPerFit = true, Seed = 5 };
+
+        var first = new TorchClient(Create, TestData.Train, Partition, seeded).Fit(global, config, CancellationToken.None);
+        TorchSharp.torch.manual_seed(12345);
+        var second = new TorchClient(Create, TestData.Train, Partition, seeded).Fit(global, config, CancellationToken.None);
+        TorchSharp.torch.manual_seed(1);
+        var unseededA = new TorchClient(Create, TestData.Train, Partition, new TorchClientOptions { Seed = 5 }).Fit(global, config, CancellationToken.None);
+        TorchSharp.torch.manual_seed(2);
+        var unseededB = new TorchClient(Create, TestData.Train, Partition, new TorchClientOptions { Seed = 5 }).Fit(global, config, CancellationToken.None);
+
+        Assert.Equal(first.Parameters.ComputeHash(), second.Parameters.ComputeHash());
+        Assert.NotEqual(unseededA.Parameters.ComputeHash(), unseededB.Parameters.ComputeHash());
+    }
+
+    [Fact]
     public void Fit_Cancelled_Throws()
     {
         using var cts = new CancellationTokenSource();
