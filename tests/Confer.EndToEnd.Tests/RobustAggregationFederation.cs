@@ -106,7 +106,7 @@ internal sealed partial class RobustRun : IAsyncDisposable
     /// the aggregator's plan, freezes it again and hands it to every collaborator, as the operator
     /// would send the new plan.
     /// </summary>
-    public static async Task<RobustRun> PrepareAsync(LifecycleFederation certified, string strategy, string? settings)
+    public static async Task<RobustRun> PrepareAsync(LifecycleFederation certified, string strategy, string? settings, int rounds = RobustAggregationFederation.Rounds)
     {
         string root = Directory.CreateTempSubdirectory("confer-robust-").FullName;
         Copy(certified.Root, root);
@@ -114,8 +114,11 @@ internal sealed partial class RobustRun : IAsyncDisposable
         string planFile = Path.Combine(run.Aggregator, "plan", "plan.yaml");
         string plan = File.ReadAllText(planFile);
         string section = $"strategy:\n  defaults: plan/defaults/strategy.yaml\n  template: {strategy}\n" + (settings is null ? string.Empty : $"  settings:\n{settings}");
-        string edited = StrategySection().Replace(plan, section);
+        string edited = StrategySection().Replace(plan, section)
+            .Replace($"rounds_to_train: {RobustAggregationFederation.Rounds}", $"rounds_to_train: {rounds}", StringComparison.Ordinal);
         Assert.Contains($"template: {strategy}\n", edited, StringComparison.Ordinal);
+        Assert.Contains($"rounds_to_train: {rounds}", edited, StringComparison.Ordinal);
+        run.Rounds = rounds;
         File.WriteAllText(planFile, edited);
         LifecycleResult frozen = await LifecycleConfer.RunAsync(run.Aggregator, "plan", "freeze", "--force");
         Assert.True(frozen.ExitCode == 0, frozen + "\n" + edited);
@@ -128,6 +131,9 @@ internal sealed partial class RobustRun : IAsyncDisposable
 
         return run;
     }
+
+    /// <summary>The rounds this run trains.</summary>
+    public int Rounds { get; private set; } = RobustAggregationFederation.Rounds;
 
     public string CollaboratorWorkspace(string name) => Path.Combine(Root, name, "agg");
 
@@ -155,8 +161,8 @@ internal sealed partial class RobustRun : IAsyncDisposable
         }
 
         string log = Output("aggregator");
-        Assert.True(log.Contains($"Federation finished: {RobustAggregationFederation.Rounds} rounds trained", StringComparison.Ordinal), Transcript());
-        for (int round = 0; round < RobustAggregationFederation.Rounds; round++)
+        Assert.True(log.Contains($"Federation finished: {Rounds} rounds trained", StringComparison.Ordinal), Transcript());
+        for (int round = 0; round < Rounds; round++)
         {
             // Every collaborator's model counted: the poisoned one passed every check; the defence is the aggregation.
             Assert.True(RoundFinished(round).IsMatch(log), Transcript());
@@ -166,13 +172,13 @@ internal sealed partial class RobustRun : IAsyncDisposable
         if (poisoner is not null)
         {
             string poisoned = Output(poisoner);
-            for (int round = 0; round < RobustAggregationFederation.Rounds; round++)
+            for (int round = 0; round < Rounds; round++)
             {
                 Assert.True(poisoned.Contains($"Collaborator {poisoner} poisons its train result of round {round}", StringComparison.Ordinal), Transcript());
             }
         }
 
-        double[] roundAccuracies = [.. Enumerable.Range(0, RobustAggregationFederation.Rounds).Select(r => ValidationAccuracy(log, r))];
+        double[] roundAccuracies = [.. Enumerable.Range(0, Rounds).Select(r => ValidationAccuracy(log, r))];
         double accuracy = await EvaluateLastAsync();
         return new RobustRunOutcome(Strategy, poisoner is not null, accuracy, roundAccuracies, clock.Elapsed);
     }
