@@ -85,7 +85,7 @@ internal sealed partial class ResumeRun : IDisposable
     public static ResumeRun CopyOf(LifecycleFederation federation)
     {
         string root = Directory.CreateTempSubdirectory("confer-resume-").FullName;
-        Copy(federation.Root, root);
+        CopyFolder(federation.Root, root);
         return new ResumeRun(root, federation.Collaborators);
     }
 
@@ -187,7 +187,8 @@ internal sealed partial class ResumeRun : IDisposable
         return process;
     }
 
-    private static void Copy(string from, string to)
+    /// <summary>Copies a folder tree (a certified federation) to a new place.</summary>
+    internal static void CopyFolder(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (string file in Directory.EnumerateFiles(from))
@@ -197,7 +198,7 @@ internal sealed partial class ResumeRun : IDisposable
 
         foreach (string directory in Directory.EnumerateDirectories(from))
         {
-            Copy(directory, Path.Combine(to, Path.GetFileName(directory)));
+            CopyFolder(directory, Path.Combine(to, Path.GetFileName(directory)));
         }
     }
 

@@ -109,7 +109,7 @@ internal sealed partial class RobustRun : IAsyncDisposable
     public static async Task<RobustRun> PrepareAsync(LifecycleFederation certified, string strategy, string? settings, int rounds = RobustAggregationFederation.Rounds)
     {
         string root = Directory.CreateTempSubdirectory("confer-robust-").FullName;
-        Copy(certified.Root, root);
+        ResumeRun.CopyFolder(certified.Root, root);
         var run = new RobustRun(root, certified.Collaborators, strategy);
         string planFile = Path.Combine(run.Aggregator, "plan", "plan.yaml");
         string plan = File.ReadAllText(planFile);
@@ -225,20 +225,6 @@ internal sealed partial class RobustRun : IAsyncDisposable
     private string Output(string name) => _processes[name].Output + _processes[name].Error;
 
     private string Transcript() => string.Join("\n\n", _processes.Select(p => $"--- {p.Key} ({Strategy}) ---\n{Output(p.Key)}"));
-
-    private static void Copy(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (string directory in Directory.EnumerateDirectories(from))
-        {
-            Copy(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
-    }
 
     [GeneratedRegex(@"(?m)^strategy:\n(?:[ \t]+.*\n)*")]
     private static partial Regex StrategySection();
