@@ -17,7 +17,8 @@ namespace Confer.Federation.Torch;
 /// </summary>
 /// <remarks>
 /// Fit configuration keys (each overrides <see cref="TorchClientOptions"/>): <c>local_epochs</c>,
-/// <c>batch_size</c>, <c>lr</c>, <c>momentum</c>, <c>proximal_mu</c> (FedProx) and
+/// <c>batch_size</c>, <c>lr</c>, <c>lr_decay</c> (the learning rate of round r is
+/// <c>lr × lr_decay^(r − 1)</c>), <c>momentum</c>, <c>proximal_mu</c> (FedProx) and
 /// <c>server_round</c> (varies the shuffle order between rounds).
 /// </remarks>
 public sealed class TorchClient : Client
@@ -30,6 +31,13 @@ public sealed class TorchClient : Client
 
     /// <summary>The configuration key of the SGD learning rate.</summary>
     public const string LearningRateKey = "lr";
+
+    /// <summary>
+    /// The configuration key of the per-round learning-rate decay: round r (from 1) trains with
+    /// <c>lr × lr_decay^(r − 1)</c>, so late rounds take small steps and the federation settles
+    /// instead of ending on one round's noise. 1 (the default) keeps the rate constant.
+    /// </summary>
+    public const string LearningRateDecayKey = "lr_decay";
 
     /// <summary>The configuration key of the SGD momentum.</summary>
     public const string MomentumKey = "momentum";
@@ -122,7 +130,7 @@ public sealed class TorchClient : Client
         network.LoadModelState(weights, "the global model");
         using var optimizer = new SgdOptimizer(
             network,
-            config.GetDouble(LearningRateKey, _options.LearningRate),
+            LearningRate(config, round),
             config.GetDouble(MomentumKey, _options.Momentum));
         ModelState? startState = _options.OptimizerTreatment switch
         {
@@ -188,6 +196,19 @@ public sealed class TorchClient : Client
         ArgumentNullException.ThrowIfNull(network);
         using var optimizer = new SgdOptimizer(network, learningRate: 1);
         return new ModelState(network.GetModelState().Concat(optimizer.GetState().Select(t => t.CloneAs(OptimizerStatePrefix + t.Name))));
+    }
+
+    /// <summary>The learning rate of <paramref name="round"/> (from 1): <c>lr × lr_decay^(round − 1)</c>.</summary>
+    private double LearningRate(ConfigRecord config, int round)
+    {
+        double rate = config.GetDouble(LearningRateKey, _options.LearningRate);
+        double decay = config.GetDouble(LearningRateDecayKey, 1.0);
+        if (!(decay > 0 && decay <= 1))
+        {
+            throw new ArgumentException($"The fit configuration's {LearningRateDecayKey} is {decay}; it must be in (0, 1]: round r trains with {LearningRateKey} × {LearningRateDecayKey}^(r − 1).", nameof(config));
+        }
+
+        return rate * Math.Pow(decay, Math.Max(0, round - 1));
     }
 
     private static (ModelState Weights, ModelState? OptimizerState) SplitOptimizerState(ModelState parameters)

@@ -47,6 +47,7 @@ public static class TorchCnnTaskRunner
         ConfigKeys = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["epochs"] = TorchClient.LocalEpochsKey,
+            ["learning_rate_decay"] = TorchClient.LearningRateDecayKey,
         },
     };
 
@@ -65,7 +66,11 @@ public static class TorchCnnTaskRunner
         Settings,
         new Dictionary<string, SettingsSchema>(StringComparer.Ordinal)
         {
-            [FlowerClientTaskRunner.TrainFunction] = new([SettingDefinition.Integer("epochs", 1, 1, 1000, "Local epochs per round.")]),
+            [FlowerClientTaskRunner.TrainFunction] = new(
+            [
+                SettingDefinition.Integer("epochs", 1, 1, 1000, "Local epochs per round."),
+                SettingDefinition.Number("learning_rate_decay", 1, 0, 1, minimumExclusive: true, description: "Per-round learning-rate decay: round r (from 1) trains with learning_rate × learning_rate_decay^(r − 1); 1 keeps it constant."),
+            ]),
             [FlowerClientTaskRunner.ValidateFunction] = SettingsSchema.Empty,
         },
         ClientOptions,

@@ -59,6 +59,36 @@ public class TorchClientTests
     }
 
     [Fact]
+    public void Fit_WithLearningRateDecay_TrainsRoundRWithTheRateTimesDecayToTheRMinus1()
+    {
+        ModelState global = Global();
+        var options = new TorchClientOptions { SeedDropoutPerFit = true, Seed = 5 };
+        ConfigRecord Config(double rate, double decay) => new([new(TorchClient.BatchSizeKey, 64), new(TorchClient.RoundKey, 3L), new(TorchClient.LearningRateKey, rate), new(TorchClient.LearningRateDecayKey, decay)]);
+
+        // Round 3 with 0.04 decayed by 0.5 twice is round 3 at 0.01; without the decay it is not.
+        var decayed = new TorchClient(Create, TestData.Train, Partition, options).Fit(global, Config(0.04, 0.5), CancellationToken.None);
+        var plain = new TorchClient(Create, TestData.Train, Partition, options).Fit(global, Config(0.01, 1), CancellationToken.None);
+        var undecayed = new TorchClient(Create, TestData.Train, Partition, options).Fit(global, Config(0.04, 1), CancellationToken.None);
+
+        Assert.Equal(plain.Parameters.ComputeHash(), decayed.Parameters.ComputeHash());
+        Assert.NotEqual(plain.Parameters.ComputeHash(), undecayed.Parameters.ComputeHash());
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Fit_WithADecayOutsideZeroToOne_RefusesNamingTheKey(double decay)
+    {
+        var config = new ConfigRecord([new(TorchClient.LearningRateDecayKey, decay)]);
+
+        var error = Assert.Throws<ArgumentException>(() => NewClient().Fit(Global(), config, CancellationToken.None));
+
+        Assert.Contains("lr_decay", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(0, 1]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fit_Cancelled_Throws()
     {
         using var cts = new CancellationTokenSource();
