@@ -13,6 +13,14 @@ internal sealed class LifecycleFederation : IDisposable
 {
     public const string AggregatorFqdn = "localhost";
 
+    /// <summary>
+    /// The seed of the initial weights (<c>plan initialize --seed</c>), so every run of a test
+    /// federation starts from the same model. <c>CONFER_E2E_INIT_SEED</c> picks another start, to
+    /// see how much a figure depends on it.
+    /// </summary>
+    public static readonly int InitialWeightsSeed =
+        int.TryParse(Environment.GetEnvironmentVariable("CONFER_E2E_INIT_SEED"), System.Globalization.CultureInfo.InvariantCulture, out int seed) ? seed : 1;
+
     private LifecycleFederation(string root, int port, IReadOnlyList<string> collaborators)
     {
         Root = root;
@@ -76,7 +84,7 @@ internal sealed class LifecycleFederation : IDisposable
             File.WriteAllText(planFile, editPlan(File.ReadAllText(planFile)));
         }
 
-        await Step(Aggregator, "plan", "initialize", "-a", AggregatorFqdn, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)); // 3
+        await Step(Aggregator, "plan", "initialize", "-a", AggregatorFqdn, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", InitialWeightsSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)); // 3
         await Step(Aggregator, "workspace", "certify");                                                                 // 4
         await Step(Aggregator, "aggregator", "generate-cert-request", "--fqdn", AggregatorFqdn);                        // 5
         await Step(Aggregator, "aggregator", "certify", "--fqdn", AggregatorFqdn);                                      // 6
