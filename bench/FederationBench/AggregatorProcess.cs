@@ -29,7 +29,9 @@ internal static class AggregatorProcess
                     var seconds = h.RoundSeconds;
                     // The managed heap (live objects at the last collection) and the memory the GC holds, for telling heap growth from native growth in RSS.
                     var gc = GC.GetGCMemoryInfo();
-                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {seconds.Count - 1} {seconds[^1]:R} {read + written} {gc.HeapSizeBytes - gc.FragmentedBytes} {gc.TotalCommittedBytes}"));
+                    // And the process's CPU time and gen-2 collections so far, for the CPU a round costs the aggregator.
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {seconds.Count - 1} {seconds[^1]:R} {read + written} {gc.HeapSizeBytes - gc.FragmentedBytes} {gc.TotalCommittedBytes} {cpu:R} {GC.CollectionCount(2)}"));
                     Console.Out.Flush();
                 }
             });

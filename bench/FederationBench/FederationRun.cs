@@ -84,7 +84,7 @@ internal static class FederationRun
             RedirectStandardOutput = true,
             UseShellExecute = false,
         })!;
-        var rounds = new List<(double Seconds, long Wire)>();
+        var rounds = new List<(double Seconds, long Wire, double CpuSeconds, int Gen2Collections)>();
         long peakRss = -1;
         long wireTotal = -1;
         var line = await aggregator.StandardOutput.ReadLineAsync().ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal static class FederationRun
             switch (parts[0])
             {
                 case "round":
-                    rounds.Add((double.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture)));
+                    rounds.Add((double.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), double.Parse(parts[6], CultureInfo.InvariantCulture), int.Parse(parts[7], CultureInfo.InvariantCulture)));
                     break;
                 case "peak-rss":
                     peakRss = long.Parse(parts[1], CultureInfo.InvariantCulture);
@@ -150,6 +150,9 @@ internal static class FederationRun
         Console.WriteLine(string.Create(c, $"bytes on the wire per round (aggregator's sockets, below TLS): median {wireMedian / 1e6:F2} MB; tensor bytes moved 2 x {settings.Collaborators} x {modelBytes:N0} = {moved / 1e6:F2} MB; ratio {wireMedian / moved:F3} (goal <= 1.05)"));
         Console.WriteLine(string.Create(c, $"bytes on the wire, whole run including start-up and quit: {result.WireTotal / 1e6:F1} MB"));
         Console.WriteLine(string.Create(c, $"aggregator peak RSS (VmHWM): {result.PeakRss / 1048576.0:F0} MiB"));
+        var cpu = rounds.Skip(1).Select((r, i) => r.CpuSeconds - rounds[i].CpuSeconds).ToList();
+        var gen2 = rounds[^1].Gen2Collections - rounds[0].Gen2Collections;
+        Console.WriteLine(string.Create(c, $"aggregator CPU per round: median {Median(cpu):F3} s; gen-2 collections in rounds 1..{rounds.Count - 1}: {gen2}"));
         Console.WriteLine(string.Create(c, $"round seconds r1..r{rounds.Count - 1}: min {timed.Min():F3}, median {Median(timed):F3}, max {timed.Max():F3}"));
         if (settings.Keep)
         {
@@ -242,5 +245,5 @@ internal static class FederationRun
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record RunResult(List<(double Seconds, long Wire)> Rounds, long WireTotal, long PeakRss);
+    private sealed record RunResult(List<(double Seconds, long Wire, double CpuSeconds, int Gen2Collections)> Rounds, long WireTotal, long PeakRss);
 }

@@ -122,9 +122,7 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
 
                 await stream.FlushAsync(ct).ConfigureAwait(false);
 
-                // fsync blocks its thread until the disk answers: on a thread of its own, ten uploads
-                // finishing together do not starve the thread pool that serves every other call.
-                await Task.Factory.StartNew(() => stream.Flush(flushToDisk: true), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                await DiskFlusher.FlushToDiskAsync(stream, ct).ConfigureAwait(false);
             }
 
             await controller.CompleteUploadAsync(collaborator, header, temporary, ct).ConfigureAwait(false);
