@@ -66,6 +66,13 @@ public static class CollaboratorHost
             CollaboratorLog.Refused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
             return 1;
         }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.DataLoss or StatusCode.OutOfRange or StatusCode.ResourceExhausted)
+        {
+            // The aggregator checked what this collaborator sent and refused it: not a network
+            // failure to retry, and not worth a stack trace.
+            CollaboratorLog.ResultRefused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            return 1;
+        }
         catch (AggregatorUnreachableException ex)
         {
             CollaboratorLog.GaveUp(logger, options.Name, ex.Address.ToString(), ex.Tried.TotalSeconds, ex.Timeout.TotalSeconds, ex.InnerException?.Message ?? "no answer");

@@ -1,0 +1,95 @@
+using System.Net;
+using Confer.Core;
+using Confer.Federation.Grpc;
+using Confer.Plan;
+using Confer.Testing;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Confer.Federation.Grpc.Tests;
+
+/// <summary>
+/// An honest collaborator whose own training diverged: the aggregator refuses its NaN result, and
+/// the collaborator stops with a clear error instead of an unhandled exception, and the aggregator
+/// serves on.
+/// </summary>
+public sealed class RefusedResultTests
+{
+    [Fact]
+    public async Task ACollaboratorWhoseResultIsRefused_ExitsWith1_AndSaysWhyAndWhatToDo()
+    {
+        using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await AggregatorHost.StartAsync(new AggregatorOptions
+        {
+            WorkspaceDirectory = workspace.AggregatorWorkspace,
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConfigureLogging = b => b.AddProvider(logs),
+        }).DefaultTimeout();
+        await using (host)
+        {
+            using var stopAlpha = new CancellationTokenSource();
+            var alpha = CollaboratorHost.RunAsync(
+                new CollaboratorOptions
+                {
+                    WorkspaceDirectory = workspace.CollaboratorWorkspace("alpha"),
+                    Name = "alpha",
+                    AggregatorAddress = host.Address,
+                    LoggerFactory = loggerFactory,
+                },
+                stopAlpha.Token);
+            var beta = CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace("beta"),
+                Name = "beta",
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+                Catalog = new TaskRunnerCatalog()
+                    .Add(EchoTaskRunner.Registration with { Create = _ => new DivergedRunner() })
+                    .AddDataLoader("none", SettingsSchema.Empty),
+            });
+
+            var exitCode = await beta.DefaultTimeout(TimeSpan.FromMinutes(1));
+
+            Assert.Equal(1, exitCode);
+            var error = Assert.Single(logs.Errors, e => e.Contains("refused what collaborator beta sent", StringComparison.Ordinal));
+            Assert.Contains("InvalidArgument", error, StringComparison.Ordinal);
+            Assert.Contains("NaN", error, StringComparison.Ordinal);
+            Assert.Contains("start it again", error, StringComparison.Ordinal);
+
+            // The aggregator logged the refusal before answering, and serves on: alpha is still in the federation.
+            Assert.Contains(logs.Messages, m => m.StartsWith("Refused task results from beta for train, round 0: InvalidArgument:", StringComparison.Ordinal));
+            Assert.False(alpha.IsCompleted);
+            await stopAlpha.CancelAsync();
+            var stopped = await Record.ExceptionAsync(() => alpha.DefaultTimeout());
+            Assert.True(stopped is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }, stopped?.ToString());
+        }
+    }
+
+    /// <summary>Trains to NaN: the echo runner's result with every value of its train model replaced by NaN.</summary>
+    private sealed class DivergedRunner : ITaskRunner
+    {
+        private readonly EchoTaskRunner _echo = new();
+
+        public async ValueTask<TaskResult> RunAsync(TaskRequest request, CancellationToken cancellationToken = default)
+        {
+            var result = await _echo.RunAsync(request, cancellationToken);
+            if (result.Model is not { } model)
+            {
+                return result;
+            }
+
+            var diverged = model.Select(t =>
+            {
+                var copy = t.Clone();
+                copy.AsSpan<float>().Fill(float.NaN);
+                return copy;
+            });
+            return result with { Model = new ModelState(diverged) };
+        }
+
+        public void Dispose() => _echo.Dispose();
+    }
+}
