@@ -339,14 +339,26 @@ public static class CollaboratorHost
                     async ct =>
                     {
                         using var call = client.UploadResult(_headers, cancellationToken: ct);
-                        await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, ct).ConfigureAwait(false);
-                        for (var offset = 0; offset < model.Length; offset += chunkSize)
+                        try
                         {
-                            var length = Math.Min(chunkSize, model.Length - offset);
-                            await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
+                            await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, ct).ConfigureAwait(false);
+                            for (var offset = 0; offset < model.Length; offset += chunkSize)
+                            {
+                                var length = Math.Min(chunkSize, model.Length - offset);
+                                await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
+                            }
+
+                            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                        }
+                        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && !ct.IsCancellationRequested)
+                        {
+                            // The aggregator answered before it read the stream (a refusal: rate
+                            // limit, authorization, size): the write only sees "Cancelled"; the
+                            // answer says why, and whether to retry.
+                            await call.ResponseAsync.ConfigureAwait(false);
+                            throw;
                         }
 
-                        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
                         await call.ResponseAsync.ConfigureAwait(false);
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -363,13 +375,15 @@ public static class CollaboratorHost
         }
 
         /// <summary>
-        /// A failure worth retrying: the aggregator unreachable or busy, or the connection lost. A
+        /// A failure worth retrying: the aggregator unreachable, busy or asking this collaborator to
+        /// slow down (its rate limit), or the connection lost. A
         /// connection lost while a request stream is written surfaces as an <see cref="IOException"/>
         /// ("the request was aborted") rather than a status; a model that failed its check
         /// (<see cref="InvalidDataException"/>) is not retried here.
         /// </summary>
         private static bool IsTransient(Exception ex) => ex switch
         {
+            RpcException { StatusCode: StatusCode.ResourceExhausted } rpc => rpc.Status.Detail.StartsWith(RateLimiter.RefusalPrefix, StringComparison.Ordinal),
             RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal,
             InvalidDataException or AggregatorUnreachableException => false,
             IOException or HttpRequestException => true,

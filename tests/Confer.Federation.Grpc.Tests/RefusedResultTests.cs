@@ -68,6 +68,38 @@ public sealed class RefusedResultTests
         }
     }
 
+    [Fact]
+    public async Task ARateLimitedCollaborator_SlowsDownAndRetries_AndTheFederationFinishes()
+    {
+        // Two calls at once and two a second: fewer than a round of this plan makes.
+        using var workspace = FederationWorkspace.Create(["alpha"], rounds: 2, extraNetwork: "    limits:\n      request_burst: 2\n      max_requests_per_second: 2");
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await AggregatorHost.StartAsync(new AggregatorOptions
+        {
+            WorkspaceDirectory = workspace.AggregatorWorkspace,
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConfigureLogging = b => b.AddProvider(logs),
+        }).DefaultTimeout();
+        await using (host)
+        {
+            var exitCode = await CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace("alpha"),
+                Name = "alpha",
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            }).DefaultTimeout(TimeSpan.FromMinutes(2));
+            await host.Completion.DefaultTimeout();
+
+            Assert.Equal(0, exitCode);
+        }
+
+        Assert.Contains(logs.Messages, m => m.StartsWith("Collaborator alpha cannot reach the aggregator", StringComparison.Ordinal) && m.Contains("rate limit:", StringComparison.Ordinal) && m.Contains("retrying in", StringComparison.Ordinal));
+        Assert.Empty(logs.Errors);
+    }
+
     /// <summary>Trains to NaN: the echo runner's result with every value of its train model replaced by NaN.</summary>
     private sealed class DivergedRunner : ITaskRunner
     {

@@ -14,10 +14,13 @@ internal sealed class RateLimiter(NetworkLimits limits, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
+    /// <summary>How every rate-limit refusal begins, so a collaborator can tell it from the other <c>ResourceExhausted</c> refusals (sizes), which are not worth retrying.</summary>
+    public const string RefusalPrefix = "rate limit:";
+
     /// <summary>The refusal's text, naming the limit and how to change it.</summary>
     public string Describe(string collaborator) => string.Create(
         CultureInfo.InvariantCulture,
-        $"rate limit: collaborator '{collaborator}' made more than {limits.RequestBurst} requests at once or more than {limits.MaxRequestsPerSecond} a second (network.limits.request_burst, max_requests_per_second); slow down and retry");
+        $"{RefusalPrefix} collaborator '{collaborator}' made more than {limits.RequestBurst} requests at once or more than {limits.MaxRequestsPerSecond} a second (network.limits.request_burst, max_requests_per_second); slow down and retry");
 
     /// <summary>Takes a token from the collaborator's bucket; false when it is empty.</summary>
     public bool TryAcquire(string collaborator)
