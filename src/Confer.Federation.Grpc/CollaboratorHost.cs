@@ -147,7 +147,14 @@ public static class CollaboratorHost
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
-                    CollaboratorLog.Retrying(logger, options.Name, address.ToString(), args.Outcome.Exception?.Message ?? "no answer", args.RetryDelay.TotalSeconds);
+                    if (IsRateLimited(args.Outcome.Exception))
+                    {
+                        CollaboratorLog.SlowingDown(logger, options.Name, ((RpcException)args.Outcome.Exception!).Status.Detail, args.RetryDelay.TotalSeconds);
+                    }
+                    else
+                    {
+                        CollaboratorLog.Retrying(logger, options.Name, address.ToString(), args.Outcome.Exception?.Message ?? "no answer", args.RetryDelay.TotalSeconds);
+                    }
                     return ValueTask.CompletedTask;
                 },
             })
@@ -374,6 +381,10 @@ public static class CollaboratorHost
             return true;
         }
 
+        /// <summary>The aggregator's rate limit (worth retrying later), as opposed to the other <c>ResourceExhausted</c> refusals (sizes).</summary>
+        private static bool IsRateLimited(Exception? ex) =>
+            ex is RpcException { StatusCode: StatusCode.ResourceExhausted } rpc && rpc.Status.Detail.StartsWith(RateLimiter.RefusalPrefix, StringComparison.Ordinal);
+
         /// <summary>
         /// A failure worth retrying: the aggregator unreachable, busy or asking this collaborator to
         /// slow down (its rate limit), or the connection lost. A
@@ -383,7 +394,7 @@ public static class CollaboratorHost
         /// </summary>
         private static bool IsTransient(Exception ex) => ex switch
         {
-            RpcException { StatusCode: StatusCode.ResourceExhausted } rpc => rpc.Status.Detail.StartsWith(RateLimiter.RefusalPrefix, StringComparison.Ordinal),
+            RpcException { StatusCode: StatusCode.ResourceExhausted } => IsRateLimited(ex),
             RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal,
             InvalidDataException or AggregatorUnreachableException => false,
             IOException or HttpRequestException => true,

@@ -96,7 +96,8 @@ public sealed class RefusedResultTests
             Assert.Equal(0, exitCode);
         }
 
-        Assert.Contains(logs.Messages, m => m.StartsWith("Collaborator alpha cannot reach the aggregator", StringComparison.Ordinal) && m.Contains("rate limit:", StringComparison.Ordinal) && m.Contains("retrying in", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("The aggregator asks collaborator alpha to slow down (rate limit: collaborator 'alpha' made more than 2 requests", StringComparison.Ordinal) && m.Contains("retrying in", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("cannot reach the aggregator", StringComparison.Ordinal));
         Assert.Empty(logs.Errors);
     }
 

@@ -41,6 +41,9 @@ internal static partial class CollaboratorLog
     [LoggerMessage(212, LogLevel.Error, "The aggregator refused what collaborator {Collaborator} sent: {Status}: {Detail}. The collaborator stops (exit 1): the same task would give the same result and be refused again. Fix the cause (training that diverges to NaN or infinity needs, for example, a lower learning_rate) and start it again; meanwhile a WaitForAll round waits for it, and a CutoffTime or Percentage round can close without it")]
     public static partial void ResultRefused(ILogger logger, string collaborator, string status, string detail);
 
+    [LoggerMessage(213, LogLevel.Warning, "The aggregator asks collaborator {Collaborator} to slow down ({Detail}); retrying in {Seconds:F1} s")]
+    public static partial void SlowingDown(ILogger logger, string collaborator, string detail, double seconds);
+
     [LoggerMessage(211, LogLevel.Warning, "Collaborator {Collaborator} missed round {Round}: {Detail}; asking for new tasks")]
     public static partial void RoundMovedOn(ILogger logger, string collaborator, int round, string detail);
 }
