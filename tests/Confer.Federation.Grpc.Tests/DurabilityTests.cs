@@ -1,4 +1,3 @@
-using System.Net;
 using Confer.Core;
 using Confer.Federation.Grpc.Internal;
 using Confer.Plan;
@@ -127,13 +126,7 @@ public class DurabilityTests
     private static async Task<int[]> RunAsync(FederationWorkspace workspace, CapturingLoggerProvider logs)
     {
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await AggregatorHost.StartAsync(new AggregatorOptions
-        {
-            WorkspaceDirectory = workspace.AggregatorWorkspace,
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
-            ConfigureLogging = b => b.AddProvider(logs),
-        }).DefaultTimeout();
+        var host = await workspace.StartAggregatorAsync(logs);
         await using (host)
         {
             var collaborators = workspace.Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions

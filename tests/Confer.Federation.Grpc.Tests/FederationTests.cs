@@ -1,4 +1,3 @@
-using System.Net;
 using Confer.Core;
 using Confer.Federation.Grpc;
 using Confer.Testing;
@@ -15,13 +14,7 @@ public class FederationTests
         using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await AggregatorHost.StartAsync(new AggregatorOptions
-        {
-            WorkspaceDirectory = workspace.AggregatorWorkspace,
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
-            ConfigureLogging = b => b.AddProvider(logs),
-        }).DefaultTimeout();
+        var host = await workspace.StartAggregatorAsync(logs);
         await using (host)
         {
             var collaborators = workspace.Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions

@@ -1,4 +1,3 @@
-using System.Net;
 using Confer.Core;
 using Confer.Federation.Grpc;
 using Confer.Plan;
@@ -21,13 +20,7 @@ public sealed class RefusedResultTests
         using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await AggregatorHost.StartAsync(new AggregatorOptions
-        {
-            WorkspaceDirectory = workspace.AggregatorWorkspace,
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
-            ConfigureLogging = b => b.AddProvider(logs),
-        }).DefaultTimeout();
+        var host = await workspace.StartAggregatorAsync(logs);
         await using (host)
         {
             using var stopAlpha = new CancellationTokenSource();
@@ -75,13 +68,7 @@ public sealed class RefusedResultTests
         using var workspace = FederationWorkspace.Create(["alpha"], rounds: 2, extraNetwork: "    limits:\n      request_burst: 2\n      max_requests_per_second: 2");
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await AggregatorHost.StartAsync(new AggregatorOptions
-        {
-            WorkspaceDirectory = workspace.AggregatorWorkspace,
-            ListenAddress = IPAddress.Loopback,
-            Port = 0,
-            ConfigureLogging = b => b.AddProvider(logs),
-        }).DefaultTimeout();
+        var host = await workspace.StartAggregatorAsync(logs);
         await using (host)
         {
             var exitCode = await CollaboratorHost.RunAsync(new CollaboratorOptions

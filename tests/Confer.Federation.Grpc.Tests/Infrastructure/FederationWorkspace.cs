@@ -5,6 +5,8 @@ using Confer.Core;
 using Confer.Federation.Grpc;
 using Confer.Pki;
 using Confer.Plan;
+using Confer.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Confer.Testing;
 
@@ -52,6 +54,16 @@ internal sealed class FederationWorkspace : IDisposable
         ModelStateSerializer.Save(catalog.CreateInitialModel(plan, seed: 1), Path.Combine(aggregator, plan.Aggregator.InitStatePath));
         return workspace;
     }
+
+    /// <summary>Starts this workspace's aggregator on 127.0.0.1 (a free port), logging to <paramref name="logs"/>.</summary>
+    public Task<AggregatorHost> StartAggregatorAsync(ILoggerProvider logs) =>
+        AggregatorHost.StartAsync(new AggregatorOptions
+        {
+            WorkspaceDirectory = AggregatorWorkspace,
+            ListenAddress = IPAddress.Loopback,
+            Port = 0,
+            ConfigureLogging = b => b.AddProvider(logs),
+        }).DefaultTimeout();
 
     public string CollaboratorWorkspace(string name) => Path.Combine(Root, $"collaborator-{name}");
 
