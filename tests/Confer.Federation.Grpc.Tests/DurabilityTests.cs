@@ -63,6 +63,29 @@ public class DurabilityTests
         Assert.DoesNotContain(Directory.EnumerateFiles(store.RoundDirectory(0)), f => f.EndsWith(".partial", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void DeleteRound_KeepsItsResultFilesAsSpares_AndTheNextRoundsLongerOrShorterResultIsStoredExactly()
+    {
+        using var folder = new TemporaryFolder();
+        var store = new ResultStore(folder.Path);
+        var long0 = Store(store, "alpha", round: 0, model: Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray());
+        store.DeleteRound(0);
+        Assert.False(Directory.Exists(store.RoundDirectory(0)));
+        var spare = Assert.Single(Directory.EnumerateFiles(Path.Combine(store.Directory, "spare")));
+
+        // A fresh store on the same folder (an aggregator restart) finds the spare and writes over it.
+        var reopened = new ResultStore(folder.Path);
+        byte[] shorter = [9, 8, 7];
+        var stored = Store(reopened, "beta", round: 1, model: shorter);
+
+        Assert.False(File.Exists(spare));
+        Assert.Equal(stored.ModelOffset + shorter.Length, new FileInfo(stored.Path).Length);
+        Assert.Equal(shorter, ResultStore.WithModelBytes(stored.Path, stored.ModelOffset, stored.Header.ModelSize, 0, static (bytes, _) => bytes.ToArray()));
+        var reread = ResultStore.ReadHeader(stored.Path);
+        Assert.Equal("beta", reread.Header.Collaborator);
+        Assert.True(long0.Header.ModelSize > shorter.Length);
+    }
+
     [Theory]
     [InlineData("crash:while-saving", "while-saving", null)]
     [InlineData("crash:during-upload:3", "during-upload", 3)]
@@ -145,12 +168,15 @@ public class DurabilityTests
     private static ResultHeader Header(string collaborator, int round = 0) =>
         new() { Collaborator = collaborator, Round = round, Task = "train", ExampleCount = 1 };
 
-    private static StoredResult Store(ResultStore store, string collaborator, int round = 0)
+    private static StoredResult Store(ResultStore store, string collaborator, int round = 0, byte[]? model = null)
     {
         var header = Header(collaborator, round);
+        header.ModelSize = model?.Length ?? 0;
         string path;
         using (var stream = store.CreateTemporary(header, out path))
         {
+            stream.Write(model);
+            ResultStore.EndAtPosition(stream);
             stream.Flush(flushToDisk: true);
         }
 

@@ -121,7 +121,7 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
                 }
 
                 await stream.FlushAsync(ct).ConfigureAwait(false);
-
+                ResultStore.EndAtPosition(stream);
                 await DiskFlusher.FlushToDiskAsync(stream, ct).ConfigureAwait(false);
             }
 

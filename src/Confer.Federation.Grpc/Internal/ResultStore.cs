@@ -16,27 +16,51 @@ namespace Confer.Federation.Grpc.Internal;
 /// (<c>checkpoint.pbuf</c>, see <see cref="FederationProgress"/>), rewritten atomically when a
 /// round is aggregated.
 /// </summary>
+/// <remarks>
+/// The result files of an aggregated round are not deleted but kept under <c>spare/</c> and
+/// overwritten by the next round's uploads, as a database recycles its log segments: writing over
+/// a file whose pages and disk blocks exist costs the kernel a copy, while a new file costs page
+/// and block allocation for every byte (with 10M-value models, a fifth of the aggregator's CPU).
+/// A spare holds an old result, is never read, and is cut to the new result's length before the
+/// new result is made durable.
+/// </remarks>
 internal sealed class ResultStore
 {
     /// <summary>Reads a result's model bytes, which are valid only during the call.</summary>
     public delegate TResult ModelBytesFunc<in TState, out TResult>(ReadOnlySpan<byte> bytes, TState state);
 
     private const string TemporarySuffix = ".partial";
+    private const string SpareDirectoryName = "spare";
     private const string RoundPrefix = "round_";
     private const string ClosedFileName = "closed";
     private const string CheckpointFormat = "confer-round-checkpoint-1";
     private const string GlobalPrefix = "global/";
     private const string OptimizerPrefix = "optimizer/";
 
+    /// <summary>At most this many spare files are kept: enough for a round of a large federation, bounded on disk.</summary>
+    private const int MaxSpares = 256;
+
+    private readonly Lock _spareGate = new();
+    private readonly Stack<string> _spares = new();
+
     public ResultStore(string workspaceDirectory)
     {
         Directory = Path.Combine(workspaceDirectory, "save", "federation");
         System.IO.Directory.CreateDirectory(Directory);
+        if (System.IO.Directory.Exists(SpareDirectory))
+        {
+            foreach (var spare in System.IO.Directory.EnumerateFiles(SpareDirectory).Order(StringComparer.Ordinal).Take(MaxSpares))
+            {
+                _spares.Push(spare);
+            }
+        }
     }
 
     public string Directory { get; }
 
     public string CheckpointPath => Path.Combine(Directory, "checkpoint.pbuf");
+
+    private string SpareDirectory => Path.Combine(Directory, SpareDirectoryName);
 
     public string RoundDirectory(int round) => Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{RoundPrefix}{round}"));
 
@@ -55,6 +79,11 @@ internal sealed class ResultStore
     public string SetAside()
     {
         var target = $"{Directory}.set-aside-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+        lock (_spareGate)
+        {
+            _spares.Clear();
+        }
+
         System.IO.Directory.Move(Directory, target);
         System.IO.Directory.CreateDirectory(Directory);
         AtomicFile.SyncDirectory(Path.GetDirectoryName(Directory)!);
@@ -69,13 +98,45 @@ internal sealed class ResultStore
         var directory = RoundDirectory(header.Round);
         System.IO.Directory.CreateDirectory(directory);
         path = Path.Combine(directory, $"{FileName(header.Collaborator, header.Task)}.{Guid.NewGuid():N}{TemporarySuffix}");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        var recycled = header.ModelSize > 0 && TakeSpare(path);
+        var stream = new FileStream(path, recycled ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         var headerBytes = header.ToByteArray();
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, headerBytes.Length);
         stream.Write(length);
         stream.Write(headerBytes);
         return stream;
+    }
+
+    /// <summary>Moves a spare file (see the remarks) to <paramref name="path"/>; false when there is none.</summary>
+    private bool TakeSpare(string path)
+    {
+        lock (_spareGate)
+        {
+            while (_spares.TryPop(out var spare))
+            {
+                try
+                {
+                    File.Move(spare, path);
+                    return true;
+                }
+                catch (IOException)
+                {
+                    // Gone or unusable: a new file does as well.
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Ends a temporary result at what was written (a recycled file may be longer); call before flushing it to disk.</summary>
+    public static void EndAtPosition(FileStream stream)
+    {
+        if (stream.Length != stream.Position)
+        {
+            stream.SetLength(stream.Position);
+        }
     }
 
     /// <summary>Renames a flushed temporary result to its final name and makes the rename durable.</summary>
@@ -180,13 +241,32 @@ internal sealed class ResultStore
         }
     }
 
+    /// <summary>Removes a round's folder; its result files become spares for the next uploads (see the remarks).</summary>
     public void DeleteRound(int round)
     {
         var directory = RoundDirectory(round);
-        if (System.IO.Directory.Exists(directory))
+        if (!System.IO.Directory.Exists(directory))
         {
-            System.IO.Directory.Delete(directory, recursive: true);
+            return;
         }
+
+        System.IO.Directory.CreateDirectory(SpareDirectory);
+        lock (_spareGate)
+        {
+            foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*.result"))
+            {
+                if (_spares.Count >= MaxSpares)
+                {
+                    break;
+                }
+
+                var spare = Path.Combine(SpareDirectory, $"{Guid.NewGuid():N}.spare");
+                File.Move(path, spare);
+                _spares.Push(spare);
+            }
+        }
+
+        System.IO.Directory.Delete(directory, recursive: true);
     }
 
     /// <summary>Records, durably, which results a closed round counts (file names, in aggregation order).</summary>
