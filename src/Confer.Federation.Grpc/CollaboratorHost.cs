@@ -133,6 +133,7 @@ public static class CollaboratorHost
         private long? _failingSince;
 
         private GlobalModelCache? _model;
+        private byte[]? _download;
 
         /// <summary>
         /// Retries transient failures (the aggregator unreachable, a connection dropped or cut) with
@@ -253,7 +254,15 @@ public static class CollaboratorHost
                 return cached.State;
             }
 
-            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)info.Size));
+            // One download buffer for the whole federation: only the decoded model outlives the download.
+            var size = checked((int)info.Size);
+            if (_download is null || _download.Length < size)
+            {
+                // A little room: the model's round in its metadata gains a digit now and then.
+                _download = GC.AllocateUninitializedArray<byte>(size + 64);
+            }
+
+            var bytes = _download.AsMemory(0, size);
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -278,16 +287,19 @@ public static class CollaboratorHost
                 }
             }
 
-            var state = ModelStateSerializer.Deserialize(bytes);
+            var state = ModelStateSerializer.Deserialize(bytes.Span);
             _model = new GlobalModelCache(info.Sha256, state);
             CollaboratorLog.Downloaded(logger, round, info.Size, info.Sha256);
             return state;
         }
 
         /// <summary>Downloads the model into <paramref name="bytes"/>, checking each chunk's offset and the whole's SHA-256.</summary>
-        private async Task DownloadCheckedAsync(int round, ModelInfo info, byte[] bytes, CancellationToken cancellationToken)
+        private async Task DownloadCheckedAsync(int round, ModelInfo info, Memory<byte> bytes, CancellationToken cancellationToken)
         {
             long received = 0;
+
+            // Hashed as the chunks arrive, while they are in the cache; a resumed download goes on from where it was.
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await CallAsync(
                 async ct =>
                 {
@@ -299,7 +311,8 @@ public static class CollaboratorHost
                             throw new InvalidDataException($"the aggregator sent a chunk at offset {chunk.Offset} of {chunk.TotalSize} bytes; expected offset {received} of {info.Size}");
                         }
 
-                        chunk.Data.Span.CopyTo(bytes.AsSpan((int)received));
+                        chunk.Data.Span.CopyTo(bytes.Span[(int)received..]);
+                        hash.AppendData(chunk.Data.Span);
                         received += chunk.Data.Length;
 
                         // Bytes are arriving: the aggregator is reachable, whatever cut the stream before.
@@ -307,7 +320,7 @@ public static class CollaboratorHost
                     }
                 },
                 cancellationToken).ConfigureAwait(false);
-            var actual = Convert.ToHexStringLower(SHA256.HashData(bytes.AsSpan(0, (int)received)));
+            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (received != info.Size || actual != info.Sha256)
             {
                 throw new InvalidDataException($"the global model of round {round} does not match its hash: SHA-256 {actual} of {received} bytes, announced {info.Sha256} of {info.Size}");
@@ -316,22 +329,24 @@ public static class CollaboratorHost
 
         private async Task<bool> UploadAsync(int round, TaskPlan task, ModelState global, TaskResult result, CancellationToken cancellationToken)
         {
-            byte[] model = [];
+            // The chunks are views of the result's tensors: no encoded copy of the model is made.
+            SegmentedModelState? model = null;
             var isDelta = false;
             if (result.Model is { } trained)
             {
                 isDelta = plan.Collaborator.DeltaUpdates;
-                model = ModelStateSerializer.Serialize(isDelta ? ModelStateArithmetic.Subtract(trained, global) : trained);
+                model = SegmentedModelState.Create(isDelta ? ModelStateArithmetic.Subtract(trained, global) : trained);
             }
 
+            var modelSize = model?.Length ?? 0;
             var header = new ResultHeader
             {
                 Collaborator = options.Name,
                 Round = round,
                 Task = task.Name,
                 ExampleCount = result.ExampleCount,
-                ModelSize = model.LongLength,
-                ModelSha256 = model.Length == 0 ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(model)),
+                ModelSize = modelSize,
+                ModelSha256 = modelSize == 0 ? string.Empty : Convert.ToHexStringLower(model!.ComputeSha256()),
                 IsDelta = isDelta,
             };
             foreach (var (name, value) in result.Metrics)
@@ -349,10 +364,12 @@ public static class CollaboratorHost
                         try
                         {
                             await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, ct).ConfigureAwait(false);
-                            for (var offset = 0; offset < model.Length; offset += chunkSize)
+                            if (model is not null)
                             {
-                                var length = Math.Min(chunkSize, model.Length - offset);
-                                await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(model.AsMemory(offset, length)) }, ct).ConfigureAwait(false);
+                                foreach (var (offset, data) in model.Chunks(0, chunkSize))
+                                {
+                                    await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(data) }, ct).ConfigureAwait(false);
+                                }
                             }
 
                             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
@@ -377,7 +394,7 @@ public static class CollaboratorHost
             }
 
             var metrics = string.Join(", ", result.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")));
-            CollaboratorLog.TaskDone(logger, task.Name, round, metrics.Length == 0 ? "no metrics" : metrics, result.ExampleCount, model.LongLength);
+            CollaboratorLog.TaskDone(logger, task.Name, round, metrics.Length == 0 ? "no metrics" : metrics, result.ExampleCount, modelSize);
             return true;
         }
 

@@ -17,27 +17,27 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
 
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
     {
-        var model = controller.GetModel(request.Round);
-        var bytes = model.Bytes;
-        if (request.Offset < 0 || request.Offset > bytes.LongLength)
+        var model = controller.GetModel(request.Round).Encoded;
+        if (request.Offset < 0 || request.Offset > model.Length)
         {
-            throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is outside the model's {bytes.LongLength} bytes"));
+            throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is outside the model's {model.Length} bytes"));
         }
 
-        var chunk = controller.Limits.ChunkSize;
-        for (var offset = (int)request.Offset; offset < bytes.Length || (offset == 0 && bytes.Length == 0); offset += chunk)
+        if (model.Length == 0)
         {
-            var length = Math.Min(chunk, bytes.Length - offset);
+            await responseStream.WriteAsync(new ModelChunk(), context.CancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Each chunk is a view of the global model's tensors: no copy of the model is made per download.
+        foreach (var (offset, data) in model.Chunks(request.Offset, controller.Limits.ChunkSize))
+        {
             await responseStream.WriteAsync(new ModelChunk
             {
                 Offset = offset,
-                TotalSize = bytes.LongLength,
-                Data = UnsafeByteOperations.UnsafeWrap(bytes.AsMemory(offset, length)),
+                TotalSize = model.Length,
+                Data = UnsafeByteOperations.UnsafeWrap(data),
             }, context.CancellationToken).ConfigureAwait(false);
-            if (bytes.Length == 0)
-            {
-                break;
-            }
         }
     }
 

@@ -82,7 +82,7 @@ internal sealed class PlanRoundController
                     {
                         Round = round.Round,
                         RoundsToTrain = _plan.Aggregator.RoundsToTrain,
-                        Model = new ModelInfo { Sha256 = round.Model.Sha256, Size = round.Model.Bytes.LongLength },
+                        Model = new ModelInfo { Sha256 = round.Model.Sha256, Size = round.Model.Encoded.Length },
                     };
                     response.Tasks.AddRange(round.Assignments[collaborator].Select(t => new TaskAssignment { Name = t.Name, Function = t.Function }));
                     return response;
