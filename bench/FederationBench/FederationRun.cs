@@ -84,7 +84,7 @@ internal static class FederationRun
             RedirectStandardOutput = true,
             UseShellExecute = false,
         })!;
-        var rounds = new List<(double Seconds, long Wire, double CpuSeconds, int Gen2Collections)>();
+        var rounds = new List<RoundFigures>();
         long peakRss = -1;
         long wireTotal = -1;
         var line = await aggregator.StandardOutput.ReadLineAsync().ConfigureAwait(false);
@@ -105,7 +105,13 @@ internal static class FederationRun
             switch (parts[0])
             {
                 case "round":
-                    rounds.Add((double.Parse(parts[2], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), double.Parse(parts[6], CultureInfo.InvariantCulture), int.Parse(parts[7], CultureInfo.InvariantCulture)));
+                    rounds.Add(new RoundFigures(
+                        double.Parse(parts[2], CultureInfo.InvariantCulture),
+                        long.Parse(parts[3], CultureInfo.InvariantCulture),
+                        long.Parse(parts[4], CultureInfo.InvariantCulture),
+                        long.Parse(parts[5], CultureInfo.InvariantCulture),
+                        double.Parse(parts[6], CultureInfo.InvariantCulture),
+                        int.Parse(parts[7], CultureInfo.InvariantCulture)));
                     break;
                 case "peak-rss":
                     peakRss = long.Parse(parts[1], CultureInfo.InvariantCulture);
@@ -149,7 +155,7 @@ internal static class FederationRun
         var wireMedian = Median(wire);
         Console.WriteLine(string.Create(c, $"bytes on the wire per round (aggregator's sockets, below TLS): median {wireMedian / 1e6:F2} MB; tensor bytes moved 2 x {settings.Collaborators} x {modelBytes:N0} = {moved / 1e6:F2} MB; ratio {wireMedian / moved:F3} (goal <= 1.05)"));
         Console.WriteLine(string.Create(c, $"bytes on the wire, whole run including start-up and quit: {result.WireTotal / 1e6:F1} MB"));
-        Console.WriteLine(string.Create(c, $"aggregator peak RSS (VmHWM): {result.PeakRss / 1048576.0:F0} MiB"));
+        Console.WriteLine(string.Create(c, $"aggregator peak RSS (VmHWM): {result.PeakRss / 1048576.0:F0} MiB; at round ends, GC live heap up to {rounds.Max(r => r.GcHeap) / 1048576.0:F0} MiB, GC committed up to {rounds.Max(r => r.GcCommitted) / 1048576.0:F0} MiB"));
         var cpu = rounds.Skip(1).Select((r, i) => r.CpuSeconds - rounds[i].CpuSeconds).ToList();
         var gen2 = rounds[^1].Gen2Collections - rounds[0].Gen2Collections;
         Console.WriteLine(string.Create(c, $"aggregator CPU per round: median {Median(cpu):F3} s; gen-2 collections in rounds 1..{rounds.Count - 1}: {gen2}"));
@@ -181,6 +187,9 @@ internal static class FederationRun
     {
         var plan = Path.Combine(workspace, "plan");
         Directory.CreateDirectory(plan);
+        var limits = settings.ChunkSize > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"\n    limits:\n      chunk_size: {settings.ChunkSize}")
+            : string.Empty;
         var text = string.Create(CultureInfo.InvariantCulture, $$"""
             aggregator:
               settings:
@@ -202,7 +211,7 @@ internal static class FederationRun
               settings:
                 agg_addr: localhost
                 agg_port: {{port}}
-                client_reconnect_interval: 0.2
+                client_reconnect_interval: 0.2{{limits}}
             assigner:
               template: RandomGroupedAssigner
               settings:
@@ -245,5 +254,8 @@ internal static class FederationRun
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed record RunResult(List<(double Seconds, long Wire, double CpuSeconds, int Gen2Collections)> Rounds, long WireTotal, long PeakRss);
+    /// <summary>The aggregator's figures when a round finished: its duration, the wire bytes so far, the GC's live heap and committed memory, CPU seconds and gen-2 collections so far.</summary>
+    private sealed record RoundFigures(double Seconds, long Wire, long GcHeap, long GcCommitted, double CpuSeconds, int Gen2Collections);
+
+    private sealed record RunResult(List<RoundFigures> Rounds, long WireTotal, long PeakRss);
 }

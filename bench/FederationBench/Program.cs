@@ -2,7 +2,7 @@ using System.Globalization;
 using FederationBench;
 
 // Modes:
-//   run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--keep]
+//   run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--chunk-size BYTES] [--keep]
 //       sets up a federation in a temporary folder (CA, certified aggregator and collaborators, an
 //       echo plan), starts the aggregator (this program, mode `aggregator`) and N
 //       `confer collaborator start` processes, and prints the figures; the last line is
@@ -51,11 +51,12 @@ if (args.Length >= 4 && args[0] == "run")
         double.Parse(args[3], CultureInfo.InvariantCulture),
         Option(args, "--rounds", 10),
         Option(args, "--collaborators", 10),
-        args.Contains("--keep"));
+        args.Contains("--keep"),
+        Option(args, "--chunk-size", 0));
     return await FederationRun.RunAsync(settings).ConfigureAwait(false);
 }
 
-await Console.Error.WriteLineAsync("usage: FederationBench run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--keep]\n       FederationBench load NAME MODEL_SIZE [--rounds N] [--collaborators N] [--processes N] [--baseline-collaborators N] [--timeout SECONDS] [--keep]").ConfigureAwait(false);
+await Console.Error.WriteLineAsync("usage: FederationBench run NAME MODEL_SIZE BASELINE_SECONDS [--rounds N] [--collaborators N] [--chunk-size BYTES] [--keep]\n       FederationBench load NAME MODEL_SIZE [--rounds N] [--collaborators N] [--processes N] [--baseline-collaborators N] [--timeout SECONDS] [--keep]").ConfigureAwait(false);
 return 2;
 
 static int Option(string[] args, string name, int fallback)

@@ -1,7 +1,9 @@
 using Confer.Core;
+using Confer.Core.Aggregation;
 using Confer.Federation.Grpc;
 using Confer.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Confer.Federation.Grpc.Tests;
 
@@ -39,6 +41,52 @@ public class FederationTests
         Assert.Contains("Collaborator alpha is sending task results for train, round 1", messages);
         Assert.Contains(messages, m => m.StartsWith("Saved the best model with score", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Round 1: aggregated_model_validation acc:", StringComparison.Ordinal));
+        Assert.Empty(logs.Errors);
+    }
+
+    [Fact]
+    public async Task Federation_FourRoundsOfChangingModels_LastModelIsEachRoundsFedAvgComputedInProcess_BitForBit()
+    {
+        // From round 1 on the aggregator computes each global model into the buffers of the one
+        // two rounds back: the models must still be exactly the FedAvg of each round.
+        string[] names = ["alpha", "beta", "gamma"];
+        using var workspace = FederationWorkspace.Create(names, rounds: 4, modelSize: 5000, trainStep: 0.01);
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await workspace.StartAggregatorAsync(logs);
+        await using (host)
+        {
+            var collaborators = names.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
+                Name = name,
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            })).ToArray();
+            Assert.All(await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(3)), code => Assert.Equal(0, code));
+            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
+        }
+
+        var plan = workspace.LoadPlan();
+        var global = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
+        var catalog = TaskRunnerCatalog.CreateDefault();
+        var runners = names.Select(name => catalog.Get(plan).Create(new TaskRunnerContext(plan, name, plan.CollaboratorData[name], NullLoggerFactory.Instance))).ToList();
+        for (var round = 0; round < 4; round++)
+        {
+            var mean = new WeightedMeanAccumulator(global);
+            foreach (var runner in runners)
+            {
+                var result = await runner.RunAsync(new TaskRequest(plan.Tasks["train"], round, global));
+                mean.Fold(result.Model!, result.ExampleCount);
+            }
+
+            global = mean.Result();
+        }
+
+        var last = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_last.pbuf"));
+        var init = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
+        Assert.NotEqual(init.ComputeHash(), last.ComputeHash());
+        Assert.Equal(global.ComputeHash(), last.ComputeHash());
         Assert.Empty(logs.Errors);
     }
 }

@@ -17,7 +17,9 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
 
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
     {
-        var model = controller.GetModel(request.Round).Encoded;
+        var (global, lease) = controller.LeaseModel(request.Round);
+        using var held = lease;
+        var model = global.Encoded;
         if (request.Offset < 0 || request.Offset > model.Length)
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is outside the model's {model.Length} bytes"));

@@ -17,10 +17,58 @@ internal sealed class GlobalModel
         Sha256 = Convert.ToHexStringLower(Encoded.ComputeSha256());
     }
 
+    private readonly Lock _gate = new();
+    private int _readers;
+    private bool _retired;
+
     public ModelState State { get; }
 
-    /// <summary>The bytes sent to collaborators: views of <see cref="State"/>'s buffers, which nothing changes.</summary>
+    /// <summary>The bytes sent to collaborators: views of <see cref="State"/>'s buffers, which nothing changes while a <see cref="Lease"/> is held.</summary>
     public SegmentedModelState Encoded { get; }
 
     public string Sha256 { get; }
+
+    /// <summary>Holds the model's buffers for a download; null once the model was retired (its round is over).</summary>
+    public Lease? TryLease()
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return null;
+            }
+
+            _readers++;
+            return new Lease(this);
+        }
+    }
+
+    /// <summary>
+    /// Refuses new leases; true when no download holds the model any more, so its buffers may be
+    /// written over (the aggregator computes a later round's global model into them).
+    /// </summary>
+    public bool TryRetire()
+    {
+        lock (_gate)
+        {
+            _retired = true;
+            return _readers == 0;
+        }
+    }
+
+    private void Release()
+    {
+        lock (_gate)
+        {
+            _readers--;
+        }
+    }
+
+    /// <summary>A download's hold on the model's buffers.</summary>
+    public sealed class Lease(GlobalModel model) : IDisposable
+    {
+        private GlobalModel? _model = model;
+
+        public void Dispose() => Interlocked.Exchange(ref _model, null)?.Release();
+    }
 }

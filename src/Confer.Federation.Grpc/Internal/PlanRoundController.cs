@@ -33,6 +33,7 @@ internal sealed class PlanRoundController
     private RoundState? _round;
     private bool _quit;
     private double? _bestScore;
+    private GlobalModel? _previousModel;
 
     public PlanRoundController(FederationPlan plan, AggregatorOptions options, ILogger logger)
     {
@@ -108,16 +109,17 @@ internal sealed class PlanRoundController
         }
     }
 
-    public GlobalModel GetModel(int round)
+    /// <summary>The round's global model for a download, held until the lease is disposed; refused when the round is not the current one.</summary>
+    public (GlobalModel Model, GlobalModel.Lease Lease) LeaseModel(int round)
     {
         lock (_gate)
         {
-            if (_round is null || _round.Round != round)
+            if (_round is not null && _round.Round == round && _round.Model.TryLease() is { } lease)
             {
-                throw new RpcException(new Status(StatusCode.FailedPrecondition, string.Create(CultureInfo.InvariantCulture, $"the model of round {round} is not available: the aggregator is in round {_round?.Round.ToString(CultureInfo.InvariantCulture) ?? "(none)"}")));
+                return (_round.Model, lease);
             }
 
-            return _round.Model;
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, string.Create(CultureInfo.InvariantCulture, $"the model of round {round} is not available: the aggregator is in round {_round?.Round.ToString(CultureInfo.InvariantCulture) ?? "(none)"}")));
         }
     }
 
@@ -445,7 +447,12 @@ internal sealed class PlanRoundController
         FaultInjection.Reach(FaultInjection.BeforeAggregation, round.Round);
         var ordered = Ordered(round);
         var models = ordered.Where(r => r.Header.ModelSize > 0).ToList();
-        var next = _aggregator.Aggregate(round.Model.State, models);
+
+        // The previous round's global model is not needed any more: once no download holds it, the
+        // next global model is computed into its buffers instead of a new model-sized allocation.
+        var reusable = _previousModel is { } previous && !ReferenceEquals(previous.State, round.Model.State) && previous.TryRetire() ? previous.State : null;
+        var next = _aggregator.Aggregate(round.Model.State, models, reusable);
+        _previousModel = round.Model;
         LogMetrics(round, ordered);
         FaultInjection.Reach(FaultInjection.BeforeCheckpoint, round.Round);
 

@@ -14,6 +14,8 @@ internal sealed class RoundAggregator
 {
     private readonly PlanComponent _strategy;
     private readonly IServerOptimizer? _optimizer;
+    private WeightedMeanAccumulator? _accumulator;
+    private ModelState? _scratch;
 
     public RoundAggregator(PlanComponent strategy)
     {
@@ -60,7 +62,10 @@ internal sealed class RoundAggregator
     }
 
     /// <summary>The next global model from the model results, in the given (collaborator name) order.</summary>
-    public ModelState Aggregate(ModelState global, IReadOnlyList<StoredResult> results)
+    /// <param name="global">The round's global model.</param>
+    /// <param name="results">The results with a model.</param>
+    /// <param name="reusable">A state of the global model's layout that nothing uses any more (an earlier round's global model), which may become the result; or null.</param>
+    public ModelState Aggregate(ModelState global, IReadOnlyList<StoredResult> results, ModelState? reusable = null)
     {
         if (results.Count == 0)
         {
@@ -72,9 +77,18 @@ internal sealed class RoundAggregator
         if (IsLinear)
         {
             // Each result is decoded into the same scratch state before it is folded: one model-sized
-            // buffer for the whole round, however many results there are.
-            var accumulator = new WeightedMeanAccumulator(global);
-            var scratch = global.ZerosLike();
+            // buffer however many results there are. The sums and the scratch are kept from round to
+            // round (the layout never changes within a federation), so a round allocates only the
+            // buffer of the next global model.
+            if (_accumulator is null || _scratch is null || !_scratch.IsCompatibleWith(global))
+            {
+                _accumulator = new WeightedMeanAccumulator(global);
+                _scratch = global.ZerosLike();
+            }
+
+            var accumulator = _accumulator;
+            var scratch = _scratch;
+            accumulator.Reset();
             foreach (var result in results)
             {
                 ResultStore.WithModelBytes(result.Path, result.ModelOffset, result.Header.ModelSize, scratch, static (bytes, target) =>
@@ -83,6 +97,12 @@ internal sealed class RoundAggregator
                     return true;
                 });
                 accumulator.Fold(scratch, result.Header.ExampleCount, Describe(result));
+            }
+
+            if (reusable is not null && !isDelta && _optimizer is null && reusable.IsCompatibleWith(global))
+            {
+                accumulator.WriteResult(reusable);
+                return reusable;
             }
 
             aggregated = accumulator.Result();

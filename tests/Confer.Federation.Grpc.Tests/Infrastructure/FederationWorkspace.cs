@@ -34,7 +34,7 @@ internal sealed class FederationWorkspace : IDisposable
 
     public List<string> Collaborators { get; } = [];
 
-    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null)
+    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null, double trainStep = 0)
     {
         var root = Path.Combine(Path.GetTempPath(), "confer-federation-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -43,7 +43,7 @@ internal sealed class FederationWorkspace : IDisposable
         AggregatorCertificates.GenerateRequest(aggregator, "localhost");
         ca.CertifyAggregator("localhost");
         var workspace = new FederationWorkspace(root, ca, port ?? FreePort());
-        WritePlan(aggregator, workspace.Port, rounds, modelSize, extraNetwork, strategy, deltaUpdates, collaborators);
+        WritePlan(aggregator, workspace.Port, rounds, modelSize, extraNetwork, strategy, deltaUpdates, collaborators, trainStep);
         foreach (var name in collaborators)
         {
             workspace.Enroll(name);
@@ -103,7 +103,7 @@ internal sealed class FederationWorkspace : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void WritePlan(string workspace, int port, int rounds, long modelSize, string? extraNetwork, string strategy, bool deltaUpdates, IReadOnlyList<string> collaborators)
+    private static void WritePlan(string workspace, int port, int rounds, long modelSize, string? extraNetwork, string strategy, bool deltaUpdates, IReadOnlyList<string> collaborators, double trainStep)
     {
         var plan = Path.Combine(workspace, "plan");
         Directory.CreateDirectory(plan);
@@ -123,6 +123,7 @@ internal sealed class FederationWorkspace : IDisposable
               template: echo
               settings:
                 model_size: {{modelSize}}
+                train_step: {{trainStep}}
             network:
               settings:
                 agg_addr: localhost
