@@ -16,6 +16,10 @@ using FederationBench;
 //       processes (default 5), 20 rounds by default; counts errors and lost results, samples the
 //       aggregator's RSS; kills every process after --timeout seconds (default 900). The last line is
 //       NAME: <median s> s/round (baseline <s> s/round, ratio <r>)
+//   floor [--collaborators N] [--repeats N]
+//       the least CPU a round can cost here: TLS 1.3 and SHA-256 throughput measured alone, scaled
+//       to the federation benchmarks' rounds. The last line is
+//       transport-floor: <s> s/round at 1M values (baseline 0.10 s/round, the federation-1m goal; ratio <r>)
 //   collaborators ROOT LOGS NAME...
 //       hosts the named collaborators (workspaces ROOT/NAME, logs LOGS/NAME.log) in this one process
 //       and prints `exit NAME CODE` for each.
@@ -41,6 +45,11 @@ if (args.Length >= 3 && args[0] == "load")
         TimeSpan.FromSeconds(Option(args, "--timeout", 900)),
         args.Contains("--keep"));
     return await LoadRun.RunAsync(load).ConfigureAwait(false);
+}
+
+if (args.Length >= 1 && args[0] == "floor")
+{
+    return await FloorRun.RunAsync(Option(args, "--collaborators", 10), Option(args, "--repeats", 3)).ConfigureAwait(false);
 }
 
 if (args.Length >= 4 && args[0] == "run")
