@@ -17,7 +17,9 @@ public sealed class SegmentedModelState
 {
     private readonly ReadOnlyMemory<byte>[] _segments;
 
-    // _starts[i]: the offset of segment i in the encoding; _starts[^1]: the length.
+    // _starts[i]: the offset of segment i in the encoding; _starts[^1]: the length. No segment is
+    // empty (a tensor's framing is at least two bytes, its data is left out when it has none), so
+    // the starts strictly increase.
     private readonly long[] _starts;
 
     private SegmentedModelState(List<ReadOnlyMemory<byte>> segments)
@@ -32,9 +34,6 @@ public sealed class SegmentedModelState
 
     /// <summary>The length of the encoding in bytes.</summary>
     public long Length => _starts[^1];
-
-    /// <summary>The segments, in order; their concatenation is the encoding.</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Segments => _segments;
 
     /// <summary>Encodes a state; its tensors' bytes are referenced, not copied.</summary>
     /// <param name="state">The state.</param>
@@ -175,21 +174,10 @@ public sealed class SegmentedModelState
         }
     }
 
-    /// <summary>The segment holding byte <paramref name="offset"/> (0 ≤ offset &lt; <see cref="Length"/>); empty segments are skipped.</summary>
+    /// <summary>The segment holding byte <paramref name="offset"/> (0 ≤ offset &lt; <see cref="Length"/>); no segment is empty.</summary>
     private int SegmentAt(long offset)
     {
         int i = Array.BinarySearch(_starts, 0, _segments.Length, offset);
-        if (i < 0)
-        {
-            i = ~i - 1;
-        }
-
-        // Several segments may start at the same offset only if some are empty: take the last of them.
-        while (i + 1 < _segments.Length && _starts[i + 1] <= offset)
-        {
-            i++;
-        }
-
-        return i;
+        return i >= 0 ? i : ~i - 1;
     }
 }

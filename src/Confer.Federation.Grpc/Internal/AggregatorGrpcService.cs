@@ -17,9 +17,8 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
 
     public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
     {
-        var (global, lease) = controller.LeaseModel(request.Round);
-        using var held = lease;
-        var model = global.Encoded;
+        using var lease = controller.LeaseModel(request.Round);
+        var model = lease.Model.Encoded;
         if (request.Offset < 0 || request.Offset > model.Length)
         {
             throw new RpcException(new Status(StatusCode.OutOfRange, $"offset {request.Offset} is outside the model's {model.Length} bytes"));

@@ -67,8 +67,16 @@ internal sealed class GlobalModel
     /// <summary>A download's hold on the model's buffers.</summary>
     public sealed class Lease(GlobalModel model) : IDisposable
     {
-        private GlobalModel? _model = model;
+        private int _released;
 
-        public void Dispose() => Interlocked.Exchange(ref _model, null)?.Release();
+        public GlobalModel Model { get; } = model;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Model.Release();
+            }
+        }
     }
 }

@@ -110,13 +110,13 @@ internal sealed class PlanRoundController
     }
 
     /// <summary>The round's global model for a download, held until the lease is disposed; refused when the round is not the current one.</summary>
-    public (GlobalModel Model, GlobalModel.Lease Lease) LeaseModel(int round)
+    public GlobalModel.Lease LeaseModel(int round)
     {
         lock (_gate)
         {
             if (_round is not null && _round.Round == round && _round.Model.TryLease() is { } lease)
             {
-                return (_round.Model, lease);
+                return lease;
             }
 
             throw new RpcException(new Status(StatusCode.FailedPrecondition, string.Create(CultureInfo.InvariantCulture, $"the model of round {round} is not available: the aggregator is in round {_round?.Round.ToString(CultureInfo.InvariantCulture) ?? "(none)"}")));

@@ -78,8 +78,8 @@ internal sealed class RoundAggregator
         {
             // Each result is decoded into the same scratch state before it is folded: one model-sized
             // buffer however many results there are. The sums and the scratch are kept from round to
-            // round (the layout never changes within a federation), so a round allocates only the
-            // buffer of the next global model.
+            // round (the layout never changes within a federation), and the mean is written into
+            // `reusable` when there is one: then a round allocates nothing model-sized.
             if (_accumulator is null || _scratch is null || !_scratch.IsCompatibleWith(global))
             {
                 _accumulator = new WeightedMeanAccumulator(global);
