@@ -88,5 +88,9 @@ public class FederationTests
         Assert.NotEqual(init.ComputeHash(), last.ComputeHash());
         Assert.Equal(global.ComputeHash(), last.ComputeHash());
         Assert.Empty(logs.Errors);
+
+        // The results' files, written over from round to round, are gone once the federation is over.
+        Assert.False(Directory.Exists(Path.Combine(workspace.AggregatorWorkspace, "save", "federation", "spare")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(workspace.AggregatorWorkspace, "save", "federation"), "round_*"));
     }
 }

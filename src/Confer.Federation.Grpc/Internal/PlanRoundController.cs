@@ -272,6 +272,8 @@ internal sealed class PlanRoundController
             Signal();
         }
 
+        // No round will write over the spare result files any more: give their space back.
+        _store.DeleteSpares();
         AggregatorLog.Finished(_logger, rounds);
         await WaitForQuitAsync(cancellationToken).ConfigureAwait(false);
     }

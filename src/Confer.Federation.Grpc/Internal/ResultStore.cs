@@ -22,7 +22,7 @@ namespace Confer.Federation.Grpc.Internal;
 /// a file whose pages and disk blocks exist costs the kernel a copy, while a new file costs page
 /// and block allocation for every byte (with 10M-value models, a fifth of the aggregator's CPU).
 /// A spare holds an old result, is never read, and is cut to the new result's length before the
-/// new result is made durable.
+/// new result is made durable. The spares are deleted when the federation is over.
 /// </remarks>
 internal sealed class ResultStore
 {
@@ -267,6 +267,19 @@ internal sealed class ResultStore
         }
 
         System.IO.Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>Deletes the spare files (when the federation is over).</summary>
+    public void DeleteSpares()
+    {
+        lock (_spareGate)
+        {
+            _spares.Clear();
+            if (System.IO.Directory.Exists(SpareDirectory))
+            {
+                System.IO.Directory.Delete(SpareDirectory, recursive: true);
+            }
+        }
     }
 
     /// <summary>Records, durably, which results a closed round counts (file names, in aggregation order).</summary>
