@@ -146,6 +146,7 @@ public sealed class AggregatorHost : IAsyncDisposable
         }
 
         builder.Services.AddSingleton(sp => new CallAuthorizer(plan, validator, sp.GetRequiredService<ILogger<CallAuthorizer>>(), options.TimeProvider));
+        builder.Services.AddSingleton(new UploadPacer(limits, options.TimeProvider));
         builder.Services.AddSingleton(sp => new PlanRoundController(plan, options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Confer.Aggregator")));
         builder.Services.AddGrpc(grpc =>
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Confer.Core;
 using Confer.Core.Aggregation;
 using Confer.Federation.Grpc;
@@ -92,5 +93,43 @@ public class FederationTests
         // The results' files, written over from round to round, are gone once the federation is over.
         Assert.False(Directory.Exists(Path.Combine(workspace.AggregatorWorkspace, "save", "federation", "spare")));
         Assert.Empty(Directory.GetDirectories(Path.Combine(workspace.AggregatorWorkspace, "save", "federation"), "round_*"));
+    }
+
+    [Fact]
+    public async Task Federation_WithAnUploadRateLimit_HoldsBackEachCollaboratorsUpload_AndFinishesWithTheSameModel()
+    {
+        // 40 KB uploads in 4 KiB chunks against 20 KB/s per collaborator: the first second of bytes
+        // passes at once, the other 20 KB wait for the budget, about a second less the transfer's own time.
+        string[] names = ["alpha", "beta"];
+        const string Limits = "    limits:\n      chunk_size: 4096\n      max_upload_bytes_per_second: 20000";
+        using var workspace = FederationWorkspace.Create(names, rounds: 1, modelSize: 10_000, extraNetwork: Limits);
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await workspace.StartAggregatorAsync(logs);
+        await using (host)
+        {
+            var collaborators = names.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
+                Name = name,
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            })).ToArray();
+            Assert.All(await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(2)), code => Assert.Equal(0, code));
+            await host.Completion.DefaultTimeout();
+        }
+
+        foreach (var name in names)
+        {
+            var held = Assert.Single(logs.Messages, m => m.StartsWith($"Held back the upload of train from collaborator {name}, round 0 for ", StringComparison.Ordinal));
+            Assert.EndsWith(" s in all to keep it to 20000 bytes/s (network.limits.max_upload_bytes_per_second)", held, StringComparison.Ordinal);
+            var seconds = double.Parse(held.Split(" for ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+            Assert.InRange(seconds, 0.01, 1.0);
+        }
+
+        var init = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
+        var last = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_last.pbuf"));
+        Assert.Equal(init.ComputeHash(), last.ComputeHash());
+        Assert.Empty(logs.Errors);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Confer.Federation.Grpc.Internal;
 
 /// <summary>The gRPC edge of the aggregator: streams models out and results in, within the plan's limits, and maps refusals to statuses.</summary>
-internal sealed class AggregatorGrpcService(PlanRoundController controller, ILogger<AggregatorGrpcService> logger) : Aggregator.AggregatorBase
+internal sealed class AggregatorGrpcService(PlanRoundController controller, UploadPacer pacer, ILogger<AggregatorGrpcService> logger) : Aggregator.AggregatorBase
 {
     // Every 4 MiB received, the disk starts on them, so the closing fsync has little left to wait for.
     private const long WritebackStep = 4 << 20;
@@ -68,6 +68,7 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
 
         string? temporary = null;
         long received = 0;
+        var held = TimeSpan.Zero;
         try
         {
             var stream = controller.Store.CreateTemporary(header, out temporary);
@@ -105,6 +106,15 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, ILog
                         writebackFrom = written;
                     }
                     FaultInjection.ReachDuringUpload(header.Round, received, header.ModelSize);
+                    if (pacer.Enabled)
+                    {
+                        held += await pacer.PaceAsync(collaborator, chunk.Data.Length, ct).ConfigureAwait(false);
+                    }
+                }
+
+                if (held > TimeSpan.Zero)
+                {
+                    AggregatorLog.UploadPaced(logger, collaborator, header.Task, header.Round, held.TotalSeconds, controller.Limits.MaxUploadBytesPerSecond);
                 }
 
                 if (received != header.ModelSize)

@@ -61,4 +61,7 @@ internal static partial class AggregatorLog
 
     [LoggerMessage(118, LogLevel.Warning, "The upload of {Task} from collaborator {Collaborator}, round {Round} broke off after {Received} of {Bytes} bytes ({Error}); its partial file is removed and nothing of it is counted")]
     public static partial void UploadBrokeOff(ILogger logger, string collaborator, string task, int round, long received, long bytes, string error);
+
+    [LoggerMessage(119, LogLevel.Information, "Held back the upload of {Task} from collaborator {Collaborator}, round {Round} for {Seconds:F2} s in all to keep it to {Rate} bytes/s (network.limits.max_upload_bytes_per_second)")]
+    public static partial void UploadPaced(ILogger logger, string collaborator, string task, int round, double seconds, long rate);
 }
