@@ -3,7 +3,6 @@ using Confer.Core;
 using Confer.Core.Aggregation;
 using Confer.Federation.Grpc;
 using Confer.Testing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Confer.Federation.Grpc.Tests;
@@ -16,23 +15,7 @@ public class FederationTests
     {
         using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
         var logs = new CapturingLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await workspace.StartAggregatorAsync(logs);
-        await using (host)
-        {
-            var collaborators = workspace.Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
-            {
-                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
-                Name = name,
-                AggregatorAddress = host.Address,
-                LoggerFactory = loggerFactory,
-            })).ToArray();
-
-            var exitCodes = await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(3));
-            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
-
-            Assert.All(exitCodes, code => Assert.Equal(0, code));
-        }
+        await workspace.RunToCompletionAsync(logs);
 
         var init = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
         var last = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_last.pbuf"));
@@ -53,20 +36,7 @@ public class FederationTests
         string[] names = ["alpha", "beta", "gamma"];
         using var workspace = FederationWorkspace.Create(names, rounds: 4, modelSize: 5000, trainStep: 0.01);
         var logs = new CapturingLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await workspace.StartAggregatorAsync(logs);
-        await using (host)
-        {
-            var collaborators = names.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
-            {
-                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
-                Name = name,
-                AggregatorAddress = host.Address,
-                LoggerFactory = loggerFactory,
-            })).ToArray();
-            Assert.All(await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(3)), code => Assert.Equal(0, code));
-            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
-        }
+        await workspace.RunToCompletionAsync(logs);
 
         var plan = workspace.LoadPlan();
         var global = ModelStateSerializer.Load(Path.Combine(workspace.AggregatorWorkspace, "save/echo_init.pbuf"));
@@ -104,20 +74,7 @@ public class FederationTests
         const string Limits = "    limits:\n      chunk_size: 4096\n      max_upload_bytes_per_second: 13000";
         using var workspace = FederationWorkspace.Create(names, rounds: 1, modelSize: 10_000, extraNetwork: Limits);
         var logs = new CapturingLoggerProvider();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
-        var host = await workspace.StartAggregatorAsync(logs);
-        await using (host)
-        {
-            var collaborators = names.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
-            {
-                WorkspaceDirectory = workspace.CollaboratorWorkspace(name),
-                Name = name,
-                AggregatorAddress = host.Address,
-                LoggerFactory = loggerFactory,
-            })).ToArray();
-            Assert.All(await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(2)), code => Assert.Equal(0, code));
-            await host.Completion.DefaultTimeout();
-        }
+        await workspace.RunToCompletionAsync(logs);
 
         foreach (var name in names)
         {

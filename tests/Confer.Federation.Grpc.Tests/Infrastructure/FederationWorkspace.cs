@@ -65,6 +65,29 @@ internal sealed class FederationWorkspace : IDisposable
             ConfigureLogging = b => b.AddProvider(logs),
         }).DefaultTimeout();
 
+    /// <summary>
+    /// Runs the whole federation in this process: the aggregator and every enrolled collaborator,
+    /// logging to <paramref name="logs"/>, until all of them finish; every collaborator must exit 0.
+    /// </summary>
+    public async Task RunToCompletionAsync(ILoggerProvider logs)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var host = await StartAggregatorAsync(logs);
+        await using (host)
+        {
+            var collaborators = Collaborators.Select(name => CollaboratorHost.RunAsync(new CollaboratorOptions
+            {
+                WorkspaceDirectory = CollaboratorWorkspace(name),
+                Name = name,
+                AggregatorAddress = host.Address,
+                LoggerFactory = loggerFactory,
+            })).ToArray();
+            var exitCodes = await Task.WhenAll(collaborators).DefaultTimeout(TimeSpan.FromMinutes(3));
+            await host.Completion.DefaultTimeout(TimeSpan.FromMinutes(1));
+            Assert.All(exitCodes, code => Assert.Equal(0, code));
+        }
+    }
+
     public string CollaboratorWorkspace(string name) => Path.Combine(Root, $"collaborator-{name}");
 
     /// <summary>Certifies a collaborator and gives it a workspace with the aggregator's plan (it is not added to cols.yaml here).</summary>
