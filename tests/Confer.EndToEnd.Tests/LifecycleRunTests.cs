@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Federation.Grpc;
 
 namespace Confer.EndToEnd.Tests;
 
@@ -58,6 +59,15 @@ public sealed class LifecycleRunTests
             Assert.Null(initial.FindFirstMismatch(best));
             Assert.Null(initial.FindFirstMismatch(last));
             Assert.Equal(initial.ComputeHash(), last.ComputeHash());
+
+            // The template's write_logs: every round's metrics in logs/metrics.csv (three tasks, one
+            // metric each, per collaborator and aggregated), drawn in logs/metrics.png.
+            IReadOnlyList<AggregatorMetric> metrics = AggregatorMetrics.Read(Path.Combine(federation.Aggregator, AggregatorMetrics.RelativePath));
+            Assert.True(metrics.Count == 2 * 3 * (federation.Collaborators.Count + 1), transcript);
+            Assert.Equal([0, 1], metrics.Select(m => m.Round).Distinct());
+            string plot = Path.Combine(federation.Aggregator, "logs", "metrics.png");
+            Assert.True(log.Contains($"Wrote the per-round metrics plot to {plot}", StringComparison.Ordinal), transcript);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(plot)[..4]);
         }
         finally
         {

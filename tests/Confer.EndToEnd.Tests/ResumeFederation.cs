@@ -26,6 +26,9 @@ public sealed class ResumeFederation : IAsyncLifetime
 
     public byte[] ReferenceBest { get; private set; } = [];
 
+    /// <summary>The uninterrupted run's logs/metrics.csv (the template says write_logs: true): each round's rows once.</summary>
+    public string ReferenceMetrics { get; private set; } = string.Empty;
+
     public static string EditPlan(string plan)
     {
         plan = plan.Replace("rounds_to_train: 2", $"rounds_to_train: {Rounds}", StringComparison.Ordinal)
@@ -53,6 +56,8 @@ public sealed class ResumeFederation : IAsyncLifetime
         Confer.Core.ModelState initial = Confer.Core.ModelStateSerializer.Load(Path.Combine(run.Aggregator, "save", "echo_init.pbuf"));
         Assert.NotEqual(initial.ComputeHash(), Confer.Core.ModelStateSerializer.Deserialize(ReferenceLast).ComputeHash());
         ReferenceBest = run.BestBytes();
+        ReferenceMetrics = run.MetricsCsv();
+        Assert.Equal(Rounds, Confer.Federation.Grpc.AggregatorMetrics.Read(Path.Combine(run.Aggregator, Confer.Federation.Grpc.AggregatorMetrics.RelativePath)).Select(m => m.Round).Distinct().Count());
     }
 
     public Task DisposeAsync()
@@ -158,6 +163,8 @@ internal sealed partial class ResumeRun : IDisposable
     public byte[] LastBytes() => File.ReadAllBytes(Path.Combine(Aggregator, "save", "echo_last.pbuf"));
 
     public byte[] BestBytes() => File.ReadAllBytes(Path.Combine(Aggregator, "save", "echo_best.pbuf"));
+
+    public string MetricsCsv() => File.ReadAllText(Path.Combine(Aggregator, Confer.Federation.Grpc.AggregatorMetrics.RelativePath));
 
     /// <summary>How many results and models each round aggregated, from the aggregator's log.</summary>
     public static List<string> RoundSummaries(string log) =>

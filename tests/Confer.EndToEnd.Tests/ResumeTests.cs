@@ -31,12 +31,18 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         run.AssertFinishedCleanly();
         string log = second.Output + second.Error;
         Assert.True(log.Contains(restartSays, StringComparison.Ordinal), run.Transcript);
+        if (point == "before-checkpoint")
+        {
+            // Round 1's metrics were written, its checkpoint was not: the restart drops them and trains the round again.
+            Assert.True(log.Contains("rounds before 1, 9 rows of later rounds dropped", StringComparison.Ordinal), run.Transcript);
+        }
 
         // Every round counted both collaborators' three results and two models, once.
         List<string> summaries = ResumeRun.RoundSummaries(log);
         Assert.True(summaries.All(s => s.EndsWith("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
+        Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());
     }
 
     [Fact]
@@ -60,6 +66,7 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         Assert.True((second.Output + second.Error).Contains("Resuming at round 1 of 3 from the round checkpoint", StringComparison.Ordinal), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
+        Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());
     }
 
     [Fact]
@@ -81,5 +88,6 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         Assert.True(summaries.All(s => s.EndsWith("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
+        Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());
     }
 }

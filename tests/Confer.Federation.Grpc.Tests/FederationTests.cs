@@ -13,7 +13,7 @@ public class FederationTests
     [Fact]
     public async Task Federation_TwoEchoCollaboratorsTwoRounds_FinishesSavesStatesAndLogsLikeOpenFl()
     {
-        using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2);
+        using var workspace = FederationWorkspace.Create(["alpha", "beta"], rounds: 2, writeLogs: true);
         var logs = new CapturingLoggerProvider();
         await workspace.RunToCompletionAsync(logs);
 
@@ -26,6 +26,22 @@ public class FederationTests
         Assert.Contains(messages, m => m.StartsWith("Saved the best model with score", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.StartsWith("Round 1: aggregated_model_validation acc:", StringComparison.Ordinal));
         Assert.Empty(logs.Errors);
+
+        // write_logs: each round's metrics, per collaborator and aggregated, in logs/metrics.csv.
+        var rows = AggregatorMetrics.Read(Path.Combine(workspace.AggregatorWorkspace, AggregatorMetrics.RelativePath));
+        string[] tasks = ["aggregated_model_validation", "locally_tuned_model_validation", "train"];
+        foreach (var round in new[] { 0, 1 })
+        {
+            foreach (var task in tasks)
+            {
+                var ofTask = rows.Where(r => r.Round == round && r.Task == task).ToList();
+                Assert.Equal(["alpha", "beta", null], ofTask.Select(r => r.Collaborator));
+                var aggregate = Assert.Single(ofTask, r => r.Collaborator is null);
+                Assert.Equal(ofTask.Where(r => r.Collaborator is not null).Sum(r => r.Examples), aggregate.Examples);
+            }
+        }
+
+        Assert.Equal(2 * 3 * 3, rows.Count);
     }
 
     [Fact]

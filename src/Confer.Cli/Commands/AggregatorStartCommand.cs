@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Federation.Grpc;
+using Confer.Plan;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Confer.Cli.Commands;
@@ -24,17 +25,41 @@ internal static class AggregatorStartCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var directory = Path.GetFullPath(parse.GetValue(workspace)!);
             var builder = FederationConsole.CreateHostBuilder();
             builder.Services.AddConferAggregator(new AggregatorOptions
             {
-                WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
+                WorkspaceDirectory = directory,
                 Fqdn = parse.GetValue(fqdn),
                 Port = parse.GetValue(port),
                 Insecure = parse.GetValue(insecure),
                 PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
             });
-            return await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
+            var exitCode = await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
+            if (exitCode == 0)
+            {
+                PlotMetrics(directory);
+            }
+
+            return exitCode;
         });
         return command;
+    }
+
+    // With write_logs, the finished run's metrics file gets its plot.
+    private static void PlotMetrics(string directory)
+    {
+        var plan = new PlanLoader(LifecyclePlanTypes.CreateRegistry()).Load(directory);
+        var metrics = Path.Combine(directory, AggregatorMetrics.RelativePath);
+        if (!plan.Aggregator.WriteLogs || !File.Exists(metrics))
+        {
+            return;
+        }
+
+        var png = Path.Combine(directory, MetricsPlot.RelativePath);
+        if (MetricsPlot.Write(metrics, png, $"federation {plan.Hash[..12]}: {plan.Aggregator.RoundsToTrain} rounds"))
+        {
+            Console.WriteLine($"Wrote the per-round metrics plot to {png} (from {metrics})");
+        }
     }
 }

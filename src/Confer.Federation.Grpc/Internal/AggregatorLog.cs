@@ -64,4 +64,7 @@ internal static partial class AggregatorLog
 
     [LoggerMessage(119, LogLevel.Information, "Held back the upload of {Task} from collaborator {Collaborator}, round {Round} for {Seconds:F2} s in all to keep it to {Rate} bytes/s (network.limits.max_upload_bytes_per_second)")]
     public static partial void UploadPaced(ILogger logger, string collaborator, string task, int round, double seconds, long rate);
+
+    [LoggerMessage(120, LogLevel.Information, "Writing per-round metrics to {Path} (aggregator.settings.write_logs); rows kept from before: rounds before {Round}, {Dropped} rows of later rounds dropped (they are trained again)")]
+    public static partial void WritingMetrics(ILogger logger, string path, int round, int dropped);
 }

@@ -25,6 +25,7 @@ internal sealed class PlanRoundController
     private readonly RoundAggregator _aggregator;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MetricsLog? _metricsLog;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _validation = new(2);
     private readonly HashSet<string> _toldToQuit = new(StringComparer.Ordinal);
@@ -43,6 +44,7 @@ internal sealed class PlanRoundController
         _aggregator = new RoundAggregator(plan.Strategy);
         _time = options.TimeProvider;
         _logger = logger;
+        _metricsLog = plan.Aggregator.WriteLogs ? new MetricsLog(Path.Combine(plan.WorkspaceDirectory, AggregatorMetrics.RelativePath)) : null;
         if (FaultInjection.Description is { } fault)
         {
             DurabilityLog.FaultArmed(_logger, fault, FaultInjection.Variable);
@@ -259,6 +261,12 @@ internal sealed class PlanRoundController
     {
         var rounds = _plan.Aggregator.RoundsToTrain;
         var (firstRound, global) = LoadStart();
+        if (_metricsLog is not null)
+        {
+            var dropped = _metricsLog.Resume(firstRound);
+            AggregatorLog.WritingMetrics(_logger, _metricsLog.Path, firstRound, dropped);
+        }
+
         for (var r = firstRound; r < rounds; r++)
         {
             var round = StartRound(r, global);
@@ -480,17 +488,21 @@ internal sealed class PlanRoundController
     private void LogMetrics(RoundState round, List<StoredResult> results)
     {
         var (validationTask, metric) = BestModelCriterion();
+        var rows = new List<AggregatorMetric>();
         foreach (var group in results.GroupBy(r => r.Header.Task).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var accumulator = new MetricsAccumulator();
             foreach (var result in group)
             {
                 accumulator.Add(result.Header.Metrics, result.Header.ExampleCount);
+                rows.AddRange(result.Header.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)
+                    .Select(m => new AggregatorMetric(round.Round, group.Key, m.Key, result.Header.Collaborator, m.Value, result.Header.ExampleCount)));
             }
 
             foreach (var (name, summary) in accumulator.Result().OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 AggregatorLog.TaskMetric(_logger, round.Round, group.Key, name, summary.Mean, summary.Count, summary.ExampleCount);
+                rows.Add(new AggregatorMetric(round.Round, group.Key, name, null, summary.Mean, summary.ExampleCount));
                 if (group.Key == validationTask && name == metric && double.IsFinite(summary.Mean) && IsBetter(summary.Mean, metric))
                 {
                     _bestScore = summary.Mean;
@@ -500,6 +512,9 @@ internal sealed class PlanRoundController
                 }
             }
         }
+
+        // Before the round's checkpoint: a crash in between redoes the round, and the restart drops these rows first.
+        _metricsLog?.Append(rows);
     }
 
     private bool IsBetter(double score, string metric) =>

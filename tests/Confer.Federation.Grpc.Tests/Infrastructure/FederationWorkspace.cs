@@ -34,7 +34,7 @@ internal sealed class FederationWorkspace : IDisposable
 
     public List<string> Collaborators { get; } = [];
 
-    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null, double trainStep = 0)
+    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null, double trainStep = 0, bool writeLogs = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "confer-federation-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -43,7 +43,7 @@ internal sealed class FederationWorkspace : IDisposable
         AggregatorCertificates.GenerateRequest(aggregator, "localhost");
         ca.CertifyAggregator("localhost");
         var workspace = new FederationWorkspace(root, ca, port ?? FreePort());
-        WritePlan(aggregator, workspace.Port, rounds, modelSize, extraNetwork, strategy, deltaUpdates, collaborators, trainStep);
+        WritePlan(aggregator, workspace.Port, rounds, modelSize, extraNetwork, strategy, deltaUpdates, collaborators, trainStep, writeLogs);
         foreach (var name in collaborators)
         {
             workspace.Enroll(name);
@@ -126,7 +126,7 @@ internal sealed class FederationWorkspace : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void WritePlan(string workspace, int port, int rounds, long modelSize, string? extraNetwork, string strategy, bool deltaUpdates, IReadOnlyList<string> collaborators, double trainStep)
+    private static void WritePlan(string workspace, int port, int rounds, long modelSize, string? extraNetwork, string strategy, bool deltaUpdates, IReadOnlyList<string> collaborators, double trainStep, bool writeLogs)
     {
         var plan = Path.Combine(workspace, "plan");
         Directory.CreateDirectory(plan);
@@ -137,6 +137,7 @@ internal sealed class FederationWorkspace : IDisposable
                 init_state_path: save/echo_init.pbuf
                 best_state_path: save/echo_best.pbuf
                 last_state_path: save/echo_last.pbuf
+                write_logs: {{(writeLogs ? "true" : "false")}}
             collaborator:
               settings:
                 delta_updates: {{(deltaUpdates ? "true" : "false")}}
