@@ -476,6 +476,21 @@ public sealed class PlanLoaderTests
     }
 
     [Fact]
+    public void Load_CertFolderOtherThanCert_IsRefusedWhereItIs_CertAndItsSpellingsAreAccepted()
+    {
+        using var elsewhere = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    cert_folder: pki\n");
+
+        var problem = Assert.Single(elsewhere.LoadFails().Problems);
+
+        Assert.Equal((14, 18), (problem.Line, problem.Column));
+        Assert.Contains("'network.settings.cert_folder' is 'pki'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("set it to 'cert'", problem.Message, StringComparison.Ordinal);
+
+        using var cert = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    cert_folder: ./cert/\n");
+        Assert.Equal("./cert/", cert.Load().Network.CertificateFolder);
+    }
+
+    [Fact]
     public void Load_PlaintextWithExplicitInsecure_IsAccepted()
     {
         using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    tls: false\n    insecure: true\n");

@@ -408,6 +408,12 @@ internal sealed class PlanBinder
     private void CheckNetwork(PlanSettings network)
     {
         CheckWorkspacePaths(NetworkSection, ["cert_folder"]);
+        if (FindSetting(NetworkSection, "cert_folder") is PlanScalarNode { IsNull: false } certFolder
+            && PlanWorkspace.Normalize(certFolder.Text) is { } folder && folder != "cert")
+        {
+            _problems.Add(certFolder.Location, $"'network.settings.cert_folder' is '{certFolder.Text}', but Confer keeps a workspace's certificates where its certify commands write them, under 'cert/' (cert/cert_chain.crt, cert/server/, cert/client/, cert/ca/); remove the key or set it to 'cert'.");
+        }
+
         var tls = network.TryGetValue("tls", out var tlsValue) && tlsValue.AsBoolean();
         var insecure = network.TryGetValue("insecure", out var insecureValue) && insecureValue.AsBoolean();
         if (network.ContainsKey("tls") && !tls && !insecure)
