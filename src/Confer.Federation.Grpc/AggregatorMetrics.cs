@@ -23,23 +23,52 @@ public static class AggregatorMetrics
         var rows = new List<AggregatorMetric>();
         foreach (var line in File.ReadLines(path).Skip(1))
         {
-            var fields = Split(line);
-            if (fields.Count != 6
-                || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var round)
-                || !double.TryParse(fields[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                || !long.TryParse(fields[5], NumberStyles.None, CultureInfo.InvariantCulture, out var examples))
+            if (TryParse(line, out var row))
             {
-                continue;
+                rows.Add(row);
             }
-
-            rows.Add(new AggregatorMetric(round, fields[1], fields[2], fields[3].Length == 0 ? null : fields[3], value, examples));
         }
 
         return rows;
     }
 
-    /// <summary>Splits one CSV line (RFC 4180 quoting); an unterminated quote gives no fields.</summary>
-    internal static List<string> Split(string line)
+    /// <summary>One row as a line of the file (without its line break).</summary>
+    internal static string Format(AggregatorMetric row) => string.Join(
+        ',',
+        row.Round.ToString(CultureInfo.InvariantCulture),
+        Field(row.Task),
+        Field(row.Metric),
+        Field(row.Collaborator ?? string.Empty),
+        row.Value.ToString("R", CultureInfo.InvariantCulture),
+        row.Examples.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Parses a line <see cref="Format"/> wrote; false for anything else (the header, a half-written line).</summary>
+    internal static bool TryParse(string line, out AggregatorMetric row)
+    {
+        row = null!;
+        var fields = Split(line);
+        if (fields.Count != 6
+            || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var round)
+            || !double.TryParse(fields[4], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !long.TryParse(fields[5], NumberStyles.None, CultureInfo.InvariantCulture, out var examples))
+        {
+            return false;
+        }
+
+        row = new AggregatorMetric(round, fields[1], fields[2], fields[3].Length == 0 ? null : fields[3], value, examples);
+        return true;
+    }
+
+    // RFC 4180: a field with a comma or a quote is quoted, its quotes doubled. Line breaks (a
+    // collaborator names its metrics) become spaces, so that every row is one line.
+    private static string Field(string value)
+    {
+        value = value.Replace('\r', ' ').Replace('\n', ' ');
+        return value.AsSpan().IndexOfAny(",\"") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    // An unterminated quote gives no fields.
+    private static List<string> Split(string line)
     {
         var fields = new List<string>();
         var field = new StringBuilder();

@@ -106,10 +106,7 @@ internal sealed class AggregatorGrpcService(PlanRoundController controller, Uplo
                         writebackFrom = written;
                     }
                     FaultInjection.ReachDuringUpload(header.Round, received, header.ModelSize);
-                    if (pacer.Enabled)
-                    {
-                        held += await pacer.PaceAsync(collaborator, chunk.Data.Length, ct).ConfigureAwait(false);
-                    }
+                    held += await pacer.PaceAsync(collaborator, chunk.Data.Length, ct).ConfigureAwait(false);
                 }
 
                 if (held > TimeSpan.Zero)

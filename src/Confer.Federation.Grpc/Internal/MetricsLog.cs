@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Confer.Federation.Grpc.Internal;
@@ -23,53 +22,23 @@ internal sealed class MetricsLog(string path)
     public int Resume(int nextRound)
     {
         AtomicFile.DeleteLeftover(Path);
-        if (!File.Exists(Path))
-        {
-            AtomicFile.Write(Path, Encoding.UTF8.GetBytes(AggregatorMetrics.Header + "\n"));
-            return 0;
-        }
-
-        var lines = File.ReadAllLines(Path);
-        var kept = lines.Skip(1).Where(line => RoundOf(line) is { } round && round < nextRound).ToList();
-        var dropped = lines.Length - 1 - kept.Count;
-        if (dropped != 0 || lines.Length == 0 || lines[0] != AggregatorMetrics.Header)
+        var lines = File.Exists(Path) ? File.ReadAllLines(Path) : [];
+        var rows = lines.Skip(1).ToList();
+        var kept = rows.Where(line => AggregatorMetrics.TryParse(line, out var row) && row.Round < nextRound).ToList();
+        if (lines.Length == 0 || lines[0] != AggregatorMetrics.Header || kept.Count != rows.Count)
         {
             AtomicFile.Write(Path, Encoding.UTF8.GetBytes(string.Concat(kept.Prepend(AggregatorMetrics.Header).Select(line => line + "\n"))));
         }
 
-        return Math.Max(dropped, 0);
+        return rows.Count - kept.Count;
     }
 
     /// <summary>Appends one round's rows and flushes them to the disk.</summary>
     public void Append(IEnumerable<AggregatorMetric> rows)
     {
-        var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            text.Append(row.Round.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(Field(row.Task)).Append(',')
-                .Append(Field(row.Metric)).Append(',')
-                .Append(Field(row.Collaborator ?? string.Empty)).Append(',')
-                .Append(row.Value.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(row.Examples.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
+        var text = string.Concat(rows.Select(row => AggregatorMetrics.Format(row) + "\n"));
         using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        stream.Write(Encoding.UTF8.GetBytes(text.ToString()));
+        stream.Write(Encoding.UTF8.GetBytes(text));
         stream.Flush(flushToDisk: true);
-    }
-
-    private static int? RoundOf(string line)
-    {
-        var comma = line.IndexOf(',', StringComparison.Ordinal);
-        return comma > 0 && int.TryParse(line.AsSpan(0, comma), NumberStyles.None, CultureInfo.InvariantCulture, out var round) && AggregatorMetrics.Split(line).Count == 6 ? round : null;
-    }
-
-    // RFC 4180: a field with a comma or a quote is quoted, its quotes doubled. Line breaks (a
-    // collaborator names its metrics) become spaces, so that every row is one line.
-    private static string Field(string value)
-    {
-        value = value.Replace('\r', ' ').Replace('\n', ' ');
-        return value.AsSpan().IndexOfAny(",\"") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

@@ -488,21 +488,21 @@ internal sealed class PlanRoundController
     private void LogMetrics(RoundState round, List<StoredResult> results)
     {
         var (validationTask, metric) = BestModelCriterion();
-        var rows = new List<AggregatorMetric>();
+        var rows = _metricsLog is null ? null : new List<AggregatorMetric>();
         foreach (var group in results.GroupBy(r => r.Header.Task).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var accumulator = new MetricsAccumulator();
             foreach (var result in group)
             {
                 accumulator.Add(result.Header.Metrics, result.Header.ExampleCount);
-                rows.AddRange(result.Header.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)
+                rows?.AddRange(result.Header.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)
                     .Select(m => new AggregatorMetric(round.Round, group.Key, m.Key, result.Header.Collaborator, m.Value, result.Header.ExampleCount)));
             }
 
             foreach (var (name, summary) in accumulator.Result().OrderBy(m => m.Key, StringComparer.Ordinal))
             {
                 AggregatorLog.TaskMetric(_logger, round.Round, group.Key, name, summary.Mean, summary.Count, summary.ExampleCount);
-                rows.Add(new AggregatorMetric(round.Round, group.Key, name, null, summary.Mean, summary.ExampleCount));
+                rows?.Add(new AggregatorMetric(round.Round, group.Key, name, null, summary.Mean, summary.ExampleCount));
                 if (group.Key == validationTask && name == metric && double.IsFinite(summary.Mean) && IsBetter(summary.Mean, metric))
                 {
                     _bestScore = summary.Mean;
@@ -514,7 +514,7 @@ internal sealed class PlanRoundController
         }
 
         // Before the round's checkpoint: a crash in between redoes the round, and the restart drops these rows first.
-        _metricsLog?.Append(rows);
+        _metricsLog?.Append(rows!);
     }
 
     private bool IsBetter(double score, string metric) =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confer.Plan;
 
 namespace Confer.Federation.Grpc.Internal;
@@ -13,9 +12,8 @@ namespace Confer.Federation.Grpc.Internal;
 /// </summary>
 internal sealed class UploadPacer(NetworkLimits limits, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly double _rate = limits.MaxUploadBytesPerSecond;
-    private readonly double _capacity = Math.Max(limits.MaxUploadBytesPerSecond, limits.ChunkSize);
+    private readonly TokenBuckets _buckets = new(Math.Max(limits.MaxUploadBytesPerSecond, limits.ChunkSize), limits.MaxUploadBytesPerSecond, time);
 
     /// <summary>Whether uploads are paced at all.</summary>
     public bool Enabled => _rate > 0;
@@ -32,33 +30,20 @@ internal sealed class UploadPacer(NetworkLimits limits, TimeProvider time)
             return TimeSpan.Zero;
         }
 
-        var bucket = _buckets.GetOrAdd(collaborator, _ => new Bucket(_capacity, time.GetTimestamp()));
-        lock (bucket)
-        {
-            var now = time.GetTimestamp();
-            bucket.Tokens = Math.Min(_capacity, bucket.Tokens + (time.GetElapsedTime(bucket.Stamp, now).TotalSeconds * _rate));
-            bucket.Stamp = now;
-            bucket.Tokens -= bytes;
-            return bucket.Tokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-bucket.Tokens / _rate);
-        }
+        var balance = _buckets.TakeOnCredit(collaborator, bytes);
+        return balance >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-balance / _rate);
     }
 
-    /// <summary><see cref="Charge"/>, then waits (on the aggregator's clock) for as long as it says.</summary>
-    public async ValueTask<TimeSpan> PaceAsync(string collaborator, long bytes, CancellationToken cancellationToken)
+    /// <summary><see cref="Charge"/>, then waits (on the aggregator's clock) for as long as it says; completes at once when there is nothing to wait for.</summary>
+    public ValueTask<TimeSpan> PaceAsync(string collaborator, long bytes, CancellationToken cancellationToken)
     {
         var wait = Charge(collaborator, bytes);
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-
-        return wait;
+        return wait == TimeSpan.Zero ? ValueTask.FromResult(wait) : new ValueTask<TimeSpan>(WaitAsync(wait, cancellationToken));
     }
 
-    private sealed class Bucket(double tokens, long stamp)
+    private async Task<TimeSpan> WaitAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        public double Tokens { get; set; } = tokens;
-
-        public long Stamp { get; set; } = stamp;
+        await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        return wait;
     }
 }
