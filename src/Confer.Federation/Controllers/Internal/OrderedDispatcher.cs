@@ -95,15 +95,20 @@ internal static class OrderedDispatcher
         }
 
         start = timeProvider.GetTimestamp();
+
+        // Task.Run keeps a synchronous client from blocking the loop that starts the others.
+        Task<TResult> work = Task.Run(() => call(clientId, instructions, token), token);
         try
         {
-            // Task.Run keeps a synchronous client from blocking the loop that starts the others;
             // WaitAsync lets a client that ignores its token be abandoned at the deadline.
-            TResult result = await Task.Run(() => call(clientId, instructions, token), token).WaitAsync(token).ConfigureAwait(false);
+            TResult result = await work.WaitAsync(token).ConfigureAwait(false);
             return new ClientOutcome<TResult>(result, null, timeProvider.GetElapsedTime(start));
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {
+            // The run is stopped, not timed out: the client was told to stop; wait until it has
+            // (and its channel has released it), so that no client is left running after the run.
+            await ((Task)work).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
         catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true)
