@@ -55,7 +55,8 @@ public class HostingTests
         await aggregator.StopAsync().DefaultTimeout();
 
         var outcome = aggregator.Services.GetRequiredService<FederationOutcome>();
-        Assert.Equal(FederationOutcome.Stopped, await outcome.ExitCode.DefaultTimeout());
+        var exitCode = await outcome.ExitCode.DefaultTimeout();
+        Assert.True(exitCode == FederationOutcome.Stopped, $"exit code {exitCode}, expected {FederationOutcome.Stopped}; the log:\n{string.Join("\n", logs.Messages.Concat(logs.Errors))}");
         Assert.Contains(logs.Messages, m => m.StartsWith("Aggregator stopped before the federation finished", StringComparison.Ordinal));
         Assert.Single(Directory.EnumerateFiles(Path.Combine(workspace.AggregatorWorkspace, "save/federation/round_0"), "alpha__*.result"), f => f.EndsWith("alpha__locally_tuned_model_validation.result", StringComparison.Ordinal));
         await Assert.ThrowsAnyAsync<SocketException>(() => ConnectAsync(workspace.Port)).DefaultTimeout();
