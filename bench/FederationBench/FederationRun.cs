@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Confer.Core;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Pki;
 using Confer.Plan;
 

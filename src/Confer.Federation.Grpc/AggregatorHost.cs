@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.TaskRunners;
 using Confer.Pki;
 using Confer.Plan;
 using Microsoft.AspNetCore.Builder;

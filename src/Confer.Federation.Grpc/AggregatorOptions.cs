@@ -1,4 +1,5 @@
 using System.Net;
+using Confer.Federation.TaskRunners;
 using Microsoft.Extensions.Logging;
 
 namespace Confer.Federation.Grpc;

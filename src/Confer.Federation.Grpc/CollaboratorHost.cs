@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Confer.Core;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.TaskRunners;
 using Confer.Pki;
 using Confer.Plan;
 using Confer.Protos.V1;

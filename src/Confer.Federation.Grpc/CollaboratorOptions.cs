@@ -1,3 +1,4 @@
+using Confer.Federation.TaskRunners;
 using Microsoft.Extensions.Logging;
 
 namespace Confer.Federation.Grpc;

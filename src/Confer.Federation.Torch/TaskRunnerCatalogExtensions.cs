@@ -1,4 +1,4 @@
-using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 
 namespace Confer.Federation.Torch;
 

@@ -1,5 +1,5 @@
 using Confer.Core;
-using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch.Internal;
 using Confer.Plan;
 using Confer.Torch;

@@ -1,5 +1,6 @@
 using Confer.Core;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 using Confer.Protos.V1;
 using Confer.Testing;

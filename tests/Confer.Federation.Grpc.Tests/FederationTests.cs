@@ -2,6 +2,7 @@ using System.Globalization;
 using Confer.Core;
 using Confer.Core.Aggregation;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

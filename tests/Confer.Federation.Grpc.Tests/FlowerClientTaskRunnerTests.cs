@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Confer.Core;
 using Confer.Federation.Clients;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 using Confer.Testing;
 

@@ -1,5 +1,6 @@
 using Confer.Core;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 using Confer.Testing;
 using Grpc.Core;

@@ -2,6 +2,7 @@ using Confer.Core;
 using Confer.Data;
 using Confer.Federation.Grpc;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 using Confer.Torch;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 
 namespace Confer.Federation.Torch.Tests;

@@ -1,4 +1,5 @@
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Microsoft.Extensions.Logging;
 
 namespace Confer.TestCollaborator;

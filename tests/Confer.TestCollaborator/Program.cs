@@ -2,6 +2,7 @@ using System.Globalization;
 using Confer.Core;
 using Confer.Data;
 using Confer.Federation.Grpc;
+using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch;
 using Confer.TestCollaborator;
 using Confer.Torch;

@@ -1,5 +1,6 @@
 using Confer.Federation.Grpc;
 using Confer.Federation.Grpc.Hosting;
+using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

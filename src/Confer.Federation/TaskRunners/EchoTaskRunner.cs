@@ -4,7 +4,7 @@ using System.Text;
 using Confer.Core;
 using Confer.Plan;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>
 /// The <c>echo</c> task runner: every task returns its input. <c>train_task</c> returns the global

@@ -1,7 +1,7 @@
 using Confer.Core;
 using Confer.Plan;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>A task runner the plan may name in <c>task_runner.template</c>: its settings and task functions, and how to create it.</summary>
 public sealed record TaskRunnerRegistration

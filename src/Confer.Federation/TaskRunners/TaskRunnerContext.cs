@@ -1,7 +1,7 @@
 using Confer.Plan;
 using Microsoft.Extensions.Logging;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>What a task runner is created with on a collaborator.</summary>
 /// <param name="Plan">The federation's plan (task runner and data loader settings, collaborator settings).</param>

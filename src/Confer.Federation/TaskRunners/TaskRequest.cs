@@ -1,7 +1,7 @@
 using Confer.Core;
 using Confer.Plan;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>One task for a <see cref="ITaskRunner"/>.</summary>
 /// <param name="Task">The task as the plan defines it: its name, function, <c>apply</c>, metrics and kwargs.</param>

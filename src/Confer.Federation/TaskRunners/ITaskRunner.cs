@@ -1,4 +1,4 @@
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>
 /// User code on a collaborator that implements the plan's task functions (OpenFL's TaskRunner):

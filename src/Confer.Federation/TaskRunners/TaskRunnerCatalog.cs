@@ -1,7 +1,7 @@
 using Confer.Core;
 using Confer.Plan;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>
 /// The task runners and data loaders a host knows, by name: it registers their plan schemas (as an

@@ -1,4 +1,4 @@
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>How a <see cref="FlowerClientTaskRunner"/> translates between the plan's tasks and a Flower-style client.</summary>
 public sealed record FlowerClientTaskRunnerOptions

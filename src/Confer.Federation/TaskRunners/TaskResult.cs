@@ -1,6 +1,6 @@
 using Confer.Core;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>What a task returns.</summary>
 /// <param name="Model">The trained model (a full state; the collaborator turns it into a delta when the plan says <c>delta_updates</c>), or <see langword="null"/> for a task that only measures.</param>

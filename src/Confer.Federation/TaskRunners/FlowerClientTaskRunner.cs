@@ -3,7 +3,7 @@ using Confer.Core;
 using Confer.Federation.Clients;
 using Confer.Plan;
 
-namespace Confer.Federation.Grpc;
+namespace Confer.Federation.TaskRunners;
 
 /// <summary>
 /// Runs the plan's tasks with a Flower-style <see cref="IClient"/>: <c>train_task</c> calls
