@@ -67,16 +67,16 @@ var settings = new StrategySettings
 // FedAdam's server step moves every weight by about eta per round at first (Adam normalises the
 // step), so eta must be of the order of one round's FedAvg change; 0.01 with tau 1e-3 is the
 // range Reddi et al. report for image models.
-(string Label, FederatedStrategy Strategy)[] runs =
+(string Label, IStrategy Strategy)[] runs =
 [
-    ("FedAvg", StrategyRegistry.Create("fedavg", settings)),
-    ("FedProx (mu 0.1)", StrategyRegistry.Create("fedprox", settings with { Options = new ConfigRecord([new("proximal_mu", 0.1)]) })),
-    ("FedAdam (eta 0.01)", StrategyRegistry.Create("fedadam", settings with { Options = new ConfigRecord([new("eta", 0.01), new("tau", 1e-3)]) })),
+    ("FedAvg", StrategyRegistry.Default.Create("fedavg", settings)),
+    ("FedProx (mu 0.1)", StrategyRegistry.Default.Create("fedprox", settings with { Options = new ConfigRecord([new("proximal_mu", 0.1)]) })),
+    ("FedAdam (eta 0.01)", StrategyRegistry.Default.Create("fedadam", settings with { Options = new ConfigRecord([new("eta", 0.01), new("tau", 1e-3)]) })),
 ];
 
 Directory.CreateDirectory(output);
 var plot = new ScottPlot.Plot();
-foreach ((string label, FederatedStrategy strategy) in runs)
+foreach ((string label, IStrategy strategy) in runs)
 {
     History history = await Simulation.RunAsync(clients, strategy, new SimulationOptions { ClientCount = Clients, Rounds = rounds, Seed = Seed, MaxParallelClients = 1 }).ConfigureAwait(false);
     IReadOnlyList<(int Round, double Value)> accuracy = history.MetricsCentralized["accuracy"];

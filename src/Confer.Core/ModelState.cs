@@ -142,6 +142,19 @@ public sealed class ModelState : IReadOnlyList<NamedTensor>
         }
     }
 
+    /// <summary>Copies every tensor's bytes into <paramref name="target"/>, a state of the same layout (no allocation).</summary>
+    /// <param name="target">The state to write into.</param>
+    /// <exception cref="IncompatibleModelStateException"><paramref name="target"/>'s layout differs.</exception>
+    public void CopyTo(ModelState target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        target.EnsureCompatible(this, "the state copied into it");
+        for (int i = 0; i < _tensors.Length; i++)
+        {
+            _tensors[i].Bytes.CopyTo(target._tensors[i].GetBuffer());
+        }
+    }
+
     /// <summary>A deep copy: every tensor gets its own buffer.</summary>
     /// <returns>The copy.</returns>
     public ModelState Clone() => new(_tensors.Select(t => t.Clone()));

@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Confer.Federation.Controllers;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.Plans;
+using Confer.Federation.Strategies;
 using Confer.Federation.TaskRunners;
 using Confer.Pki;
 using Confer.Plan;
@@ -18,22 +21,28 @@ using Microsoft.Extensions.Logging;
 namespace Confer.Federation.Grpc;
 
 /// <summary>
-/// A running aggregator: Kestrel serving the federation's gRPC service over mutual TLS 1.3, and
-/// the round controller. <see cref="Completion"/> ends when every round is trained and the
-/// collaborators have been told to quit.
+/// A running aggregator: Kestrel serving the federation's gRPC grid over mutual TLS 1.3, and the
+/// one round controller driving the plan's strategy (<see cref="PlanStrategy"/>) over it, with
+/// the round checkpoint and stored replies of <c>save/federation/</c>. <see cref="Completion"/>
+/// ends when every round is trained and the collaborators have been told to quit.
 /// </summary>
 public sealed class AggregatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly PlanRoundController _controller;
+    private readonly RoundController _controller;
+    private readonly GrpcGrid _grid;
+    private readonly FederationPlan _plan;
     private readonly WireCounter? _wire;
     private readonly NodeCredential? _credential;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<double> _roundSeconds = [];
 
-    private AggregatorHost(WebApplication app, PlanRoundController controller, WireCounter? wire, NodeCredential? credential, Uri address)
+    private AggregatorHost(WebApplication app, FederationPlan plan, GrpcGrid grid, Func<IProgress<RoundProgress>, RoundController> controller, WireCounter? wire, NodeCredential? credential, Uri address)
     {
         _app = app;
-        _controller = controller;
+        _plan = plan;
+        _grid = grid;
+        _controller = controller(new RoundSecondsProgress(_roundSeconds));
         _wire = wire;
         _credential = credential;
         Address = address;
@@ -44,13 +53,22 @@ public sealed class AggregatorHost : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>The federation id the aggregator serves.</summary>
-    public string PlanHash => _controller.Plan.Hash;
+    public string PlanHash => _plan.Hash;
 
     /// <summary>Ends when the federation is over; faults when the aggregator fails.</summary>
     public Task Completion { get; }
 
     /// <summary>The duration of each finished round in seconds, from the aggregator's clock.</summary>
-    public IReadOnlyList<double> RoundSeconds => _controller.RoundSeconds;
+    public IReadOnlyList<double> RoundSeconds
+    {
+        get
+        {
+            lock (_roundSeconds)
+            {
+                return [.. _roundSeconds];
+            }
+        }
+    }
 
     /// <summary>Bytes read and written on all connections (below TLS), when <see cref="AggregatorOptions.CountWireBytes"/> is on.</summary>
     public (long Read, long Written) WireBytes => _wire is null ? (0, 0) : (_wire.BytesRead, _wire.BytesWritten);
@@ -64,7 +82,8 @@ public sealed class AggregatorHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var catalog = options.Catalog ?? TaskRunnerCatalog.CreateDefault();
-        var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry()).Load(options.WorkspaceDirectory);
+        var strategies = options.Strategies ?? StrategyRegistry.Default;
+        var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry(strategies)).Load(options.WorkspaceDirectory);
         if (plan.AuthorizedCollaborators.IsDefaultOrEmpty)
         {
             throw new InvalidOperationException("plan/cols.yaml lists no collaborators: certify at least one collaborator before starting the aggregator.");
@@ -99,6 +118,7 @@ public sealed class AggregatorHost : IAsyncDisposable
 
         var limits = plan.Network.Limits;
         var wire = options.CountWireBytes ? new WireCounter() : null;
+        ILogger? handshakeLogger = null;
         var port = options.Port ?? plan.Network.AggregatorPort;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -128,11 +148,11 @@ public sealed class AggregatorHost : IAsyncDisposable
                             ClientCertificateRequired = true,
                             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                             ApplicationProtocols = [SslApplicationProtocol.Http2],
-                            // A client certificate is asked for, but judged on every call by CallAuthorizer (chain to the
-                            // federation CA, dates, revocation, common name, authorized list) before any handler runs: a
-                            // refused handshake reaches the client as a bare connection error, a refused call as a status
-                            // naming the failed check (Unauthenticated "MissingCertificate: ...", "UntrustedIssuer: ...").
-                            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+                            // The handshake itself refuses a peer without a certificate or with one that does not
+                            // chain to the federation's CA (OpenFL's require_client_auth): an anonymous client never
+                            // reaches HTTP/2. The rest (dates, revocation, common name, authorized list, plan hash) is
+                            // judged on every call by CallAuthorizer, whose refusals name the failed check.
+                            RemoteCertificateValidationCallback = (_, certificate, _, _) => AcceptsHandshake(validator!, certificate, handshakeLogger),
                         }),
                     });
                 }
@@ -148,7 +168,9 @@ public sealed class AggregatorHost : IAsyncDisposable
 
         builder.Services.AddSingleton(sp => new CallAuthorizer(plan, validator, sp.GetRequiredService<ILogger<CallAuthorizer>>(), options.TimeProvider));
         builder.Services.AddSingleton(new UploadPacer(limits, options.TimeProvider));
-        builder.Services.AddSingleton(sp => new PlanRoundController(plan, options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Confer.Aggregator")));
+        var store = new ResultStore(plan.WorkspaceDirectory, plan.Hash);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(sp => new GrpcGrid(plan, options, store, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Confer.Aggregator")));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = (int)Math.Min(limits.MaxMessageSize, int.MaxValue);
@@ -158,8 +180,32 @@ public sealed class AggregatorHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.MapGrpcService<AggregatorGrpcService>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Confer.Aggregator");
+        app.MapGrpcService<GridService>();
+        var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger("Confer.Aggregator");
+        handshakeLogger = logger;
+        if (FaultInjection.Description is { } fault)
+        {
+            DurabilityLog.FaultArmed(logger, fault, FaultInjection.Variable);
+        }
+
+        // The plan's strategy, the one round controller's; refused here, before anything is stored, when it cannot run.
+        var aggregation = strategies.Create(plan.Strategy);
+        var initialModel = Path.Combine(plan.WorkspaceDirectory, plan.Aggregator.InitStatePath);
+        StrategyMemory.EnsureWithinLimit(plan, strategies.Get(plan.Strategy.Name), initialModel);
+        var planStrategy = new PlanStrategy(plan, aggregation, loggerFactory);
+        var grid = app.Services.GetRequiredService<GrpcGrid>();
+        RoundController Controller(IProgress<RoundProgress> progress) => new(planStrategy, grid, new RoundControllerOptions
+        {
+            Rounds = plan.Aggregator.RoundsToTrain,
+            StragglerPolicy = plan.StragglerPolicy,
+            Checkpoints = store,
+            Listener = new FederationOutputs(plan, store, logger),
+            BestModel = PlanStrategy.BestModelCriterion(plan),
+            TimeProvider = options.TimeProvider,
+            LoggerFactory = loggerFactory,
+            Progress = progress,
+        });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -171,8 +217,7 @@ public sealed class AggregatorHost : IAsyncDisposable
         }
 
         AggregatorLog.Listening(logger, address.ToString(), plan.Hash, plan.Aggregator.RoundsToTrain, string.Join(", ", plan.AuthorizedCollaborators));
-        var controller = app.Services.GetRequiredService<PlanRoundController>();
-        return new AggregatorHost(app, controller, wire, credential, address);
+        return new AggregatorHost(app, plan, grid, Controller, wire, credential, address);
     }
 
     /// <summary>Stops serving (also mid-federation) and releases the credentials.</summary>
@@ -201,6 +246,39 @@ public sealed class AggregatorHost : IAsyncDisposable
     {
         await Task.Yield();
         await _controller.RunAsync(_stopping.Token).ConfigureAwait(false);
+        await _grid.FinishAsync(_stopping.Token).ConfigureAwait(false);
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The handshake's check: a certificate that chains to the federation's CA; everything else waits for the call.</summary>
+    private static bool AcceptsHandshake(CollaboratorCertificateValidator validator, X509Certificate? certificate, ILogger? logger)
+    {
+        var result = validator.Validate(certificate);
+        if (result.Status is CertificateValidationStatus.MissingCertificate or CertificateValidationStatus.UntrustedIssuer or CertificateValidationStatus.WrongUsage)
+        {
+            if (logger is not null)
+            {
+                AggregatorLog.TlsRefused(logger, result.ToString());
+            }
+
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Records each round's duration as the controller reports it.</summary>
+    private sealed class RoundSecondsProgress(List<double> seconds) : IProgress<RoundProgress>
+    {
+        public void Report(RoundProgress value)
+        {
+            if (value.Phase == RoundPhase.Completed && value.Record is { } record)
+            {
+                lock (seconds)
+                {
+                    seconds.Add(record.Seconds);
+                }
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Confer.Federation.Strategies;
 using Confer.Federation.TaskRunners;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,9 @@ public sealed record AggregatorOptions
 
     /// <summary>The catalog the plan's names are looked up in. Default: <see cref="TaskRunnerCatalog.CreateDefault"/>.</summary>
     public TaskRunnerCatalog? Catalog { get; init; }
+
+    /// <summary>The strategies the plan's <c>strategy.template</c> is looked up in. Default: <see cref="StrategyRegistry.Default"/>, the built-in ones; a host with its own strategies passes a registry that has them.</summary>
+    public StrategyRegistry? Strategies { get; init; }
 
     /// <summary>The name in the aggregator's certificate (<c>cert/server/agg_FQDN.crt</c>). Default: the plan's <c>network.agg_addr</c>.</summary>
     public string? Fqdn { get; init; }

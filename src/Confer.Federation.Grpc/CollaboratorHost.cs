@@ -9,7 +9,10 @@ using Confer.Federation.Grpc.Internal;
 using Confer.Federation.TaskRunners;
 using Confer.Pki;
 using Confer.Plan;
-using Confer.Protos.V1;
+using Confer.Federation.Messages;
+using Confer.Federation.Nodes;
+using Confer.Protos.V2;
+using ReasonCode = Confer.Federation.Messages.ReasonCode;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -21,10 +24,12 @@ using Polly.Retry;
 namespace Confer.Federation.Grpc;
 
 /// <summary>
-/// A collaborator: dials out to the aggregator, long-polls for tasks, downloads each round's global
-/// model once (chunked, hash-checked), runs the plan's task runner, uploads each result (chunked,
-/// keyed by collaborator, round and task), reconnects with exponential backoff and jitter, and
-/// returns when the aggregator says the federation is over.
+/// A collaborator: a node of the federation's gRPC grid. It dials out to the aggregator,
+/// long-polls for task messages, downloads each round's global model once (chunked,
+/// hash-checked), hands each task to the plan's task runner (<see cref="TaskRunnerMessageHandler"/>),
+/// pushes each reply (chunked, keyed by the task's id), reconnects with exponential backoff and
+/// jitter, and returns when the aggregator says the federation is over. It decides on the reason
+/// codes of refusals, never on their text.
 /// </summary>
 public static class CollaboratorHost
 {
@@ -38,7 +43,7 @@ public static class CollaboratorHost
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Confer.Collaborator");
         var catalog = options.Catalog ?? TaskRunnerCatalog.CreateDefault();
-        var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry()).Load(options.WorkspaceDirectory);
+        var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry(options.Strategies)).Load(options.WorkspaceDirectory);
         if (options.Insecure != !plan.Network.Tls)
         {
             throw new InvalidOperationException(options.Insecure
@@ -56,22 +61,27 @@ public static class CollaboratorHost
         }
 
         var data = plan.CollaboratorData.TryGetValue(options.Name, out var d) ? d : null;
-        using var runner = catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory));
-        var session = new CollaboratorSession(plan, options, address, new Aggregator.AggregatorClient(channel), runner, logger);
+        using var handler = new TaskRunnerMessageHandler(plan, catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory)));
+        var session = new CollaboratorSession(plan, options, address, new Protos.V2.Grid.GridClient(channel), handler, logger);
         try
         {
             return await session.RunAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.FailedPrecondition)
+        catch (RpcException ex) when (Refusal.ReasonOf(ex) is var reason && IsAboutWhoCalls(reason))
         {
-            CollaboratorLog.Refused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            CollaboratorLog.Refused(logger, options.Name, reason.ToString(), ex.Status.Detail);
             return 1;
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.InvalidArgument or StatusCode.DataLoss or StatusCode.OutOfRange or StatusCode.ResourceExhausted)
+        catch (RpcException ex) when (Refusal.ReasonOf(ex) is var reason && reason != ReasonCode.Unspecified)
         {
             // The aggregator checked what this collaborator sent and refused it: not a network
             // failure to retry, and not worth a stack trace.
-            CollaboratorLog.ResultRefused(logger, options.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            CollaboratorLog.ResultRefused(logger, options.Name, reason.ToString(), ex.Status.Detail);
+            return 1;
+        }
+        catch (AggregatorUnreachableException ex) when (ex.InnerException is { } inner && HandshakeRefusal.Find(inner) is { } tls)
+        {
+            CollaboratorLog.HandshakeRefused(logger, options.Name, ex.Address.ToString(), HandshakeRefusal.Describe(credential), tls.Message);
             return 1;
         }
         catch (AggregatorUnreachableException ex)
@@ -80,6 +90,11 @@ public static class CollaboratorHost
             return 1;
         }
     }
+
+    /// <summary>A refusal of the caller itself (its certificate, name, authorization, plan): retrying or sending other results cannot help.</summary>
+    private static bool IsAboutWhoCalls(ReasonCode reason) => reason is ReasonCode.MissingCertificate or ReasonCode.UntrustedCertificate
+        or ReasonCode.ExpiredCertificate or ReasonCode.RevokedCertificate or ReasonCode.NameMismatch or ReasonCode.UnknownCollaborator
+        or ReasonCode.WrongPlanHash or ReasonCode.MissingHeader;
 
     private static GrpcChannel CreateChannel(FederationPlan plan, Uri address, NodeCredential? credential, TimeProvider time)
     {
@@ -119,7 +134,7 @@ public static class CollaboratorHost
     /// <summary>How many times a global model that fails its offset or hash check is downloaded before the collaborator gives up.</summary>
     private const int MaxModelDownloads = 3;
 
-    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Uri address, Aggregator.AggregatorClient client, ITaskRunner runner, ILogger logger)
+    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Uri address, Protos.V2.Grid.GridClient client, IMessageHandler handler, ILogger logger)
     {
         private readonly Metadata _headers = new()
         {
@@ -209,11 +224,10 @@ public static class CollaboratorHost
 
         public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
-            var lastRound = -1;
             while (true)
             {
                 var response = await CallAsync(
-                    async ct => await client.GetTasksAsync(new GetTasksRequest { LastRound = lastRound }, _headers, cancellationToken: ct).ResponseAsync.ConfigureAwait(false),
+                    async ct => await client.PullMessagesAsync(new PullMessagesRequest(), _headers, cancellationToken: ct).ResponseAsync.ConfigureAwait(false),
                     cancellationToken).ConfigureAwait(false);
                 if (response.Quit)
                 {
@@ -221,34 +235,60 @@ public static class CollaboratorHost
                     return 0;
                 }
 
-                if (response.Retry)
+                if (response.Retry || response.Messages.Count == 0)
                 {
                     continue;
                 }
 
-                CollaboratorLog.ReceivedTasks(logger, response.Round, string.Join(", ", response.Tasks.Select(t => t.Name)));
-                if (await DownloadAsync(response.Round, response.Model, cancellationToken).ConfigureAwait(false) is not { } global)
+                CollaboratorLog.ReceivedTasks(logger, response.Messages[0].Round, string.Join(", ", response.Messages.Select(t => t.Kind)));
+                foreach (var task in response.Messages)
                 {
-                    continue;
-                }
+                    ModelState? arrays = null;
+                    if (task.Arrays is { } info)
+                    {
+                        if (await DownloadAsync(task.Round, info, cancellationToken).ConfigureAwait(false) is not { } downloaded)
+                        {
+                            break;
+                        }
 
-                foreach (var assignment in response.Tasks)
-                {
-                    var task = plan.Tasks[assignment.Name];
-                    var result = await runner.RunAsync(new TaskRequest(task, response.Round, global), cancellationToken).ConfigureAwait(false);
-                    FaultInjection.Reach(FaultInjection.CollaboratorBeforeUpload, response.Round);
-                    if (!await UploadAsync(response.Round, task, global, result, cancellationToken).ConfigureAwait(false))
+                        arrays = downloaded;
+                    }
+
+                    var message = new Message
+                    {
+                        Id = task.MessageId,
+                        NodeId = options.Name,
+                        Kind = task.Kind,
+                        Round = task.Round,
+                        Config = ConfigRecords.FromProto(task.Config),
+                        Arrays = arrays is null ? null : ArrayRecord.From(arrays),
+                    };
+                    var reply = await HandleAsync(message, cancellationToken).ConfigureAwait(false);
+                    FaultInjection.Reach(FaultInjection.CollaboratorBeforeUpload, task.Round);
+                    if (!await UploadAsync(message, reply, arrays, cancellationToken).ConfigureAwait(false))
                     {
                         break;
                     }
                 }
+            }
+        }
 
-                lastRound = response.Round;
+        /// <summary>Runs a task; a task that throws becomes an error reply, counted by the aggregator as this collaborator's failure.</summary>
+        private async Task<Message> HandleAsync(Message message, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await handler.HandleAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                CollaboratorLog.TaskFailed(logger, message.Kind, message.Round, ex.GetType().Name, ex.Message);
+                return message.CreateErrorReply(ReasonCode.ClientError, $"{ex.GetType().Name}: {ex.Message}", ex);
             }
         }
 
         /// <summary>The round's global model; null when the aggregator has moved past the round (the collaborator was cut off longer than the straggler policy waited).</summary>
-        private async Task<ModelState?> DownloadAsync(int round, ModelInfo info, CancellationToken cancellationToken)
+        private async Task<ModelState?> DownloadAsync(int round, ArraysInfo info, CancellationToken cancellationToken)
         {
             if (_model is { } cached && cached.Sha256 == info.Sha256)
             {
@@ -271,7 +311,7 @@ public static class CollaboratorHost
                     await DownloadCheckedAsync(round, info, bytes, cancellationToken).ConfigureAwait(false);
                     break;
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.Status.Detail.StartsWith("the model of round", StringComparison.Ordinal))
+                catch (RpcException ex) when (Refusal.ReasonOf(ex) == ReasonCode.ArraysUnavailable)
                 {
                     CollaboratorLog.RoundMovedOn(logger, options.Name, round, ex.Status.Detail);
                     return null;
@@ -295,7 +335,7 @@ public static class CollaboratorHost
         }
 
         /// <summary>Downloads the model into <paramref name="bytes"/>, checking each chunk's offset and the whole's SHA-256.</summary>
-        private async Task DownloadCheckedAsync(int round, ModelInfo info, Memory<byte> bytes, CancellationToken cancellationToken)
+        private async Task DownloadCheckedAsync(int round, ArraysInfo info, Memory<byte> bytes, CancellationToken cancellationToken)
         {
             long received = 0;
 
@@ -304,7 +344,7 @@ public static class CollaboratorHost
             await CallAsync(
                 async ct =>
                 {
-                    using var call = client.DownloadModel(new DownloadModelRequest { Round = round, Offset = received }, _headers, cancellationToken: ct);
+                    using var call = client.DownloadArrays(new DownloadArraysRequest { Sha256 = info.Sha256, Offset = received }, _headers, cancellationToken: ct);
                     await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
                     {
                         if (chunk.Offset != received || chunk.TotalSize != info.Size || received + chunk.Data.Length > info.Size)
@@ -328,31 +368,36 @@ public static class CollaboratorHost
             }
         }
 
-        private async Task<bool> UploadAsync(int round, TaskPlan task, ModelState global, TaskResult result, CancellationToken cancellationToken)
+        private async Task<bool> UploadAsync(Message task, Message reply, ModelState? global, CancellationToken cancellationToken)
         {
-            // The chunks are views of the result's tensors: no encoded copy of the model is made.
-            SegmentedModelState? model = null;
+            // The chunks are views of the reply's tensors: no encoded copy of the model is made.
+            SegmentedModelState? arrays = null;
             var isDelta = false;
-            if (result.Model is { } trained)
+            if (reply.Error is null && reply.Arrays?.ToModelState() is { } trained)
             {
-                isDelta = plan.Collaborator.DeltaUpdates;
-                model = SegmentedModelState.Create(isDelta ? ModelStateArithmetic.Subtract(trained, global) : trained);
+                isDelta = plan.Collaborator.DeltaUpdates && global is not null;
+                arrays = SegmentedModelState.Create(isDelta ? ModelStateArithmetic.Subtract(trained, global!) : trained);
             }
 
-            var modelSize = model?.Length ?? 0;
-            var header = new ResultHeader
+            var size = arrays?.Length ?? 0;
+            var header = new ReplyHeader
             {
+                ReplyTo = task.Id,
                 Collaborator = options.Name,
-                Round = round,
-                Task = task.Name,
-                ExampleCount = result.ExampleCount,
-                ModelSize = modelSize,
-                ModelSha256 = modelSize == 0 ? string.Empty : Convert.ToHexStringLower(model!.ComputeSha256()),
+                Round = task.Round,
+                Kind = task.Kind,
+                ExampleCount = reply.ExampleCount,
+                ArraysSize = size,
+                ArraysSha256 = size == 0 ? string.Empty : Convert.ToHexStringLower(arrays!.ComputeSha256()),
                 IsDelta = isDelta,
+                Error = reply.Error is { } error ? Refusal.ToProto(error) : null,
             };
-            foreach (var (name, value) in result.Metrics)
+            if (reply.Error is null)
             {
-                header.Metrics[name] = value;
+                foreach (var (name, value) in reply.Metrics)
+                {
+                    header.Metrics[name] = value;
+                }
             }
 
             var chunkSize = plan.Network.Limits.ChunkSize;
@@ -361,15 +406,15 @@ public static class CollaboratorHost
                 await CallAsync(
                     async ct =>
                     {
-                        using var call = client.UploadResult(_headers, cancellationToken: ct);
+                        using var call = client.PushReply(_headers, cancellationToken: ct);
                         try
                         {
-                            await call.RequestStream.WriteAsync(new ResultChunk { Header = header }, ct).ConfigureAwait(false);
-                            if (model is not null)
+                            await call.RequestStream.WriteAsync(new ReplyChunk { Header = header }, ct).ConfigureAwait(false);
+                            if (arrays is not null)
                             {
-                                foreach (var (offset, data) in model.Chunks(0, chunkSize))
+                                foreach (var (offset, data) in arrays.Chunks(0, chunkSize))
                                 {
-                                    await call.RequestStream.WriteAsync(new ResultChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(data) }, ct).ConfigureAwait(false);
+                                    await call.RequestStream.WriteAsync(new ReplyChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(data) }, ct).ConfigureAwait(false);
                                 }
                             }
 
@@ -388,34 +433,39 @@ public static class CollaboratorHost
                     },
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.Status.Detail.Contains("round", StringComparison.Ordinal) && !ex.Status.Detail.StartsWith("plan hash", StringComparison.Ordinal))
+            catch (RpcException ex) when (Refusal.ReasonOf(ex) is ReasonCode.RoundClosed or ReasonCode.StaleRound or ReasonCode.NotAssigned)
             {
-                CollaboratorLog.ResultNotTaken(logger, task.Name, round, ex.Status.Detail);
+                CollaboratorLog.ResultNotTaken(logger, task.Kind, task.Round, ex.Status.Detail);
                 return false;
             }
 
-            var metrics = string.Join(", ", result.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")));
-            CollaboratorLog.TaskDone(logger, task.Name, round, metrics.Length == 0 ? "no metrics" : metrics, result.ExampleCount, modelSize);
+            if (reply.Error is null)
+            {
+                var metrics = string.Join(", ", reply.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")));
+                CollaboratorLog.TaskDone(logger, task.Kind, task.Round, metrics.Length == 0 ? "no metrics" : metrics, reply.ExampleCount, size);
+            }
+
             return true;
         }
 
-        /// <summary>The aggregator's rate limit (worth retrying later), as opposed to the other <c>ResourceExhausted</c> refusals (sizes).</summary>
-        private static bool IsRateLimited(Exception? ex) =>
-            ex is RpcException { StatusCode: StatusCode.ResourceExhausted } rpc && rpc.Status.Detail.StartsWith(RateLimiter.RefusalPrefix, StringComparison.Ordinal);
+        /// <summary>The aggregator's rate limit (worth retrying later), as opposed to the refusals of sizes.</summary>
+        private static bool IsRateLimited(Exception? ex) => ex is RpcException rpc && Refusal.ReasonOf(rpc) == ReasonCode.RateLimited;
 
         /// <summary>
         /// A failure worth retrying: the aggregator unreachable, busy or asking this collaborator to
         /// slow down (its rate limit), or the connection lost. A
         /// connection lost while a request stream is written surfaces as an <see cref="IOException"/>
         /// ("the request was aborted") rather than a status; a model that failed its check
-        /// (<see cref="InvalidDataException"/>) is not retried here.
+        /// (<see cref="InvalidDataException"/>) is not retried here, nor is a refused TLS handshake
+        /// (the aggregator does not trust this collaborator's certificate: trying again cannot help).
         /// </summary>
         private static bool IsTransient(Exception ex) => ex switch
         {
-            RpcException { StatusCode: StatusCode.ResourceExhausted } => IsRateLimited(ex),
+            RpcException rpc when Refusal.ReasonOf(rpc) is var reason && reason != ReasonCode.Unspecified => reason is ReasonCode.RateLimited or ReasonCode.UploadInProgress,
+            RpcException rpc when HandshakeRefusal.Find(rpc) is not null => false,
             RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal,
             InvalidDataException or AggregatorUnreachableException => false,
-            IOException or HttpRequestException => true,
+            IOException or HttpRequestException => HandshakeRefusal.Find(ex) is null,
             _ => false,
         };
     }

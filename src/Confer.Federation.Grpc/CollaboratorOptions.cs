@@ -1,3 +1,4 @@
+using Confer.Federation.Strategies;
 using Confer.Federation.TaskRunners;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,9 @@ public sealed record CollaboratorOptions
 
     /// <summary>The longest pause between reconnection attempts. Default 60 s.</summary>
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The strategies the plan's <c>strategy.template</c> is looked up in when the plan is validated. Default: <see cref="StrategyRegistry.Default"/>.</summary>
+    public StrategyRegistry? Strategies { get; init; }
 
     /// <summary>The names the plan is validated with. Default: the built-ins and <see cref="Catalog"/>'s; a host that registers more (e.g. runners only a collaborator needs) passes its own.</summary>
     public Confer.Plan.PlanTypeRegistry? PlanRegistry { get; init; }

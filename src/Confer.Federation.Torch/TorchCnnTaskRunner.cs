@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Federation.Strategies;
 using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch.Internal;
 using Confer.Plan;
@@ -74,7 +75,8 @@ public static class TorchCnnTaskRunner
             [FlowerClientTaskRunner.ValidateFunction] = SettingsSchema.Empty,
         },
         ClientOptions,
-        "The OpenFL tutorial CNN (Confer.Torch.OpenFlCnn) trained with SGD in TorchSharp.") with
+        "The OpenFL tutorial CNN (Confer.Torch.OpenFlCnn) trained with SGD in TorchSharp.",
+        [FedProx.ProximalMuKey]) with
     {
         CreatePlanInitialModel = CreateInitialModel,
     };

@@ -1,3 +1,5 @@
+using Confer.Federation.Messages;
+
 namespace Confer.Federation;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Confer.Federation;
 /// <param name="ClientId">The client.</param>
 /// <param name="Reason">What went wrong.</param>
 /// <param name="Message">What went wrong, in words, with the offending value where there is one.</param>
-public sealed record ClientFailure(string ClientId, FailureReason Reason, string Message)
+public sealed record ClientFailure(string ClientId, ReasonCode Reason, string Message)
 {
     /// <summary>The exception behind the failure, when there is one; not part of the history file.</summary>
     public Exception? Exception { get; init; }

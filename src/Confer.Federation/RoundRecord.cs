@@ -21,8 +21,11 @@ public sealed record RoundRecord
     /// <summary>The metrics of centralized evaluation.</summary>
     public MetricRecord MetricsCentralized { get; init; } = MetricRecord.Empty;
 
-    /// <summary>The number of fit results aggregated.</summary>
+    /// <summary>The number of training-phase replies accepted (with a plan: every task's, validation included).</summary>
     public int FitResults { get; init; }
+
+    /// <summary>The number of those replies whose arrays were aggregated into the model.</summary>
+    public int ModelsAggregated { get; init; }
 
     /// <summary>The round's fit failures, in client order.</summary>
     public IReadOnlyList<ClientFailure> FitFailures { get; init; } = [];
@@ -35,6 +38,9 @@ public sealed record RoundRecord
 
     /// <summary>Whether the global model changed this round (false when no result was aggregated or failures were not accepted).</summary>
     public bool ParametersUpdated { get; init; }
+
+    /// <summary>Every accepted reply of the round, training and evaluation, in fold order; not part of <c>history.json</c>.</summary>
+    public IReadOnlyList<NodeReport> Reports { get; init; } = [];
 
     /// <summary>Wall time of the round in seconds, measured with the run's <see cref="TimeProvider"/>.</summary>
     public double Seconds { get; init; }

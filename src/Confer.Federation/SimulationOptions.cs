@@ -1,9 +1,10 @@
+using Confer.Plan;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Confer.Federation;
 
-/// <summary>How <see cref="Simulation.RunAsync"/> runs virtual clients (Flower's <c>start_simulation</c> arguments).</summary>
+/// <summary>How <see cref="Simulation"/> runs virtual clients (Flower's <c>start_simulation</c> arguments).</summary>
 public sealed record SimulationOptions
 {
     /// <summary>The number of virtual clients, named "0" to "n − 1"; ignored when <see cref="ClientIds"/> is set. Default 2.</summary>
@@ -20,6 +21,9 @@ public sealed record SimulationOptions
 
     /// <summary>The time limit of a round's fit phase and, separately, its evaluate phase; <see langword="null"/> (default) for none.</summary>
     public TimeSpan? RoundTimeout { get; init; }
+
+    /// <summary>When a phase may close before every client replied (OpenFL's straggler handling). Default <see cref="StragglerPolicy.WaitForAll"/>.</summary>
+    public StragglerPolicy StragglerPolicy { get; init; } = StragglerPolicy.WaitForAll;
 
     /// <summary>The seed of client sampling. Default 0.</summary>
     public int Seed { get; init; }

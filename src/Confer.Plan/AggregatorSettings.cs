@@ -6,4 +6,9 @@ namespace Confer.Plan;
 /// <param name="LastStatePath">Where the last model state is saved every round (<c>last_state_path</c>, default <c>save/last.pbuf</c>).</param>
 /// <param name="RoundsToTrain">The number of rounds, at least 1 (<c>rounds_to_train</c>, required).</param>
 /// <param name="WriteLogs">Whether per-round metrics are also written to <c>logs/</c> (<c>write_logs</c>, default <see langword="false"/>).</param>
-public sealed record AggregatorSettings(string InitStatePath, string BestStatePath, string LastStatePath, int RoundsToTrain, bool WriteLogs);
+/// <param name="MaxAggregationMemory">
+/// The most memory, in bytes, a strategy that holds every update of a round (median, trimmed mean,
+/// Krum, geometric median) may need for them: collaborators × model size. A plan over it is
+/// refused when the aggregator starts (<c>max_aggregation_memory</c>, default 8 GiB).
+/// </param>
+public sealed record AggregatorSettings(string InitStatePath, string BestStatePath, string LastStatePath, int RoundsToTrain, bool WriteLogs, long MaxAggregationMemory);

@@ -49,9 +49,6 @@ public sealed class FederationPlan
     /// <summary>The <c>straggler_handling_policy</c> section (default <c>WaitForAll</c>).</summary>
     public required StragglerPolicy StragglerPolicy { get; init; }
 
-    /// <summary>The <c>compression_pipeline</c> stages, applied in order to uploads (default none).</summary>
-    public required ImmutableArray<PlanComponent> CompressionPipeline { get; init; }
-
     /// <summary>The collaborators authorized by <c>plan/cols.yaml</c>, in file order; empty when the file is absent. Not part of the hash.</summary>
     public required ImmutableArray<string> AuthorizedCollaborators { get; init; }
 

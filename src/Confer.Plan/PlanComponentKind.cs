@@ -12,12 +12,9 @@ public enum PlanComponentKind
     /// <summary>The aggregator's task assigner (<c>assigner.template</c>); built in.</summary>
     Assigner,
 
-    /// <summary>The aggregator's strategy, i.e. its aggregation (<c>strategy.template</c>); built in.</summary>
+    /// <summary>The aggregator's strategy (<c>strategy.template</c>); registered by Confer.Federation's strategy registry, and by a host with its own.</summary>
     Strategy,
 
     /// <summary>The aggregator's straggler policy (<c>straggler_handling_policy.template</c>); built in.</summary>
     StragglerPolicy,
-
-    /// <summary>One stage of the compression pipeline (<c>compression_pipeline.stages[].template</c>); registered by the host.</summary>
-    CompressionStage,
 }

@@ -83,7 +83,6 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
             Tasks = bound.Tasks,
             Strategy = bound.Strategy,
             StragglerPolicy = bound.StragglerPolicy,
-            CompressionPipeline = bound.CompressionPipeline,
             AuthorizedCollaborators = authorized,
             CollaboratorData = data,
             CanonicalYaml = canonical,

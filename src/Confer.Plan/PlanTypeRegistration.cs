@@ -24,6 +24,17 @@ public sealed record PlanTypeRegistration
     /// <summary>For a task runner: the task functions by name, each with the schema of its function-specific <c>kwargs</c>. Default none.</summary>
     public ImmutableDictionary<string, SettingsSchema> TaskFunctions { get; init; } = ImmutableDictionary<string, SettingsSchema>.Empty;
 
+    /// <summary>
+    /// For a strategy: the config keys it sends that collaborators must apply (FedProx's
+    /// <c>proximal_mu</c>). For a task runner: the config keys its task functions apply. A plan
+    /// whose strategy sends a key its task runner does not apply is refused: the setting would be
+    /// sent and ignored. Default none.
+    /// </summary>
+    public ImmutableArray<string> ClientSettings { get; init; } = [];
+
+    /// <summary>For a strategy: whether it holds every update of a round at once (memory k × model size). Default false.</summary>
+    public bool HoldsEveryUpdate { get; init; }
+
     /// <summary>One line for <c>plan print</c> and documentation; may be empty.</summary>
     public string Description { get; init; } = string.Empty;
 }

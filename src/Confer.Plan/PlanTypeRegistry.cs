@@ -7,9 +7,10 @@ namespace Confer.Plan;
 /// <summary>
 /// The explicit list of names a plan may use for its components, each with its settings schema.
 /// The plan's <c>template</c> values are looked up here (names and aliases, ignoring case); nothing
-/// is ever created by reflection from a name in the file. Built-in assigners, strategies and
-/// straggler policies come with <see cref="CreateDefault"/>; task runners and data loaders are
-/// registered by the hosting code or a workspace's <see cref="IPlanTypeExporter"/>.
+/// is ever created by reflection from a name in the file. Built-in assigners and straggler
+/// policies come with <see cref="CreateDefault"/>; strategies come from Confer.Federation's
+/// strategy registry (an <see cref="IPlanTypeExporter"/>), task runners and data loaders from the
+/// hosting code or a workspace's <see cref="IPlanTypeExporter"/>.
 /// Registration is not thread-safe: register everything before loading plans.
 /// </summary>
 public sealed class PlanTypeRegistry
@@ -18,7 +19,7 @@ public sealed class PlanTypeRegistry
     private readonly Dictionary<PlanComponentKind, List<PlanTypeRegistration>> _registrations = [];
     private bool _registeringBuiltIns;
 
-    /// <summary>A registry with the built-in assigners, strategies and straggler policies.</summary>
+    /// <summary>A registry with the built-in assigners and straggler policies.</summary>
     /// <returns>The registry.</returns>
     public static PlanTypeRegistry CreateDefault()
     {
@@ -76,8 +77,9 @@ public sealed class PlanTypeRegistry
     /// <param name="settings">The settings it accepts.</param>
     /// <param name="taskFunctions">The task functions it implements, each with the schema of its own <c>kwargs</c> (<c>apply</c> and <c>metrics</c> are always accepted).</param>
     /// <param name="description">One line of documentation.</param>
+    /// <param name="clientSettings">The config keys from the strategy its task functions apply (FedProx's <c>proximal_mu</c>); default none.</param>
     /// <returns>This registry.</returns>
-    public PlanTypeRegistry RegisterTaskRunner(string name, SettingsSchema settings, IReadOnlyDictionary<string, SettingsSchema> taskFunctions, string description = "")
+    public PlanTypeRegistry RegisterTaskRunner(string name, SettingsSchema settings, IReadOnlyDictionary<string, SettingsSchema> taskFunctions, string description = "", IEnumerable<string>? clientSettings = null)
     {
         ArgumentNullException.ThrowIfNull(taskFunctions);
         return Register(new PlanTypeRegistration
@@ -86,6 +88,7 @@ public sealed class PlanTypeRegistry
             Name = name,
             Settings = settings,
             TaskFunctions = taskFunctions.ToImmutableDictionary(StringComparer.Ordinal),
+            ClientSettings = [.. clientSettings ?? []],
             Description = description,
         });
     }
@@ -98,19 +101,6 @@ public sealed class PlanTypeRegistry
     public PlanTypeRegistry RegisterDataLoader(string name, SettingsSchema settings, string description = "") => Register(new PlanTypeRegistration
     {
         Kind = PlanComponentKind.DataLoader,
-        Name = name,
-        Settings = settings,
-        Description = description,
-    });
-
-    /// <summary>Registers a compression pipeline stage.</summary>
-    /// <param name="name">The name plans use in <c>compression_pipeline.stages[].template</c>.</param>
-    /// <param name="settings">The stage's settings.</param>
-    /// <param name="description">One line of documentation.</param>
-    /// <returns>This registry.</returns>
-    public PlanTypeRegistry RegisterCompressionStage(string name, SettingsSchema settings, string description = "") => Register(new PlanTypeRegistration
-    {
-        Kind = PlanComponentKind.CompressionStage,
         Name = name,
         Settings = settings,
         Description = description,
@@ -159,7 +149,6 @@ public sealed class PlanTypeRegistry
         PlanComponentKind.Assigner => "assigner",
         PlanComponentKind.Strategy => "strategy",
         PlanComponentKind.StragglerPolicy => "straggler policy",
-        PlanComponentKind.CompressionStage => "compression stage",
         _ => kind.ToString(),
     };
 }

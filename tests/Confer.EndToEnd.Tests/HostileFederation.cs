@@ -4,7 +4,8 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Confer.Pki;
-using Confer.Protos.V1;
+using Confer.Protos.V2;
+using ReasonCode = Confer.Protos.V2.ReasonCode;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -121,14 +122,15 @@ internal sealed class HostileRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// The refusal had the expected status and detail, the aggregator logged it, and nothing of the
-    /// attacker's is stored (no result, no partial upload).
+    /// The refusal had the expected reason code, status and detail, the aggregator logged it with
+    /// its code, and nothing of the attacker's is stored (no result, no partial upload).
     /// </summary>
-    public async Task AssertRefusedAsync(RpcException refusal, StatusCode status, string detail)
+    public async Task AssertRefusedAsync(RpcException refusal, StatusCode status, ReasonCode reason, string detail)
     {
+        Assert.True(HostileClient.ReasonOf(refusal) == reason, $"expected {reason}, got {HostileClient.ReasonOf(refusal)}: {refusal.Status.Detail}");
         Assert.True(refusal.StatusCode == status, $"expected {status}, got {refusal.StatusCode}: {refusal.Status.Detail}");
         Assert.Contains(detail, refusal.Status.Detail, StringComparison.Ordinal);
-        await WaitForAggregatorLineAsync("Refused", $"{status}: {refusal.Status.Detail}");
+        await WaitForAggregatorLineAsync("Refused", $"{reason}: {refusal.Status.Detail}");
         AssertNothingStoredFromAttacker();
     }
 
@@ -168,33 +170,44 @@ internal sealed class HostileRun : IAsyncDisposable
     }
 }
 
+/// <summary>The tasks the aggregator handed out in one pull, with their round.</summary>
+internal sealed record HostileTasks(PullMessagesResponse Response)
+{
+    public bool Quit => Response.Quit;
+
+    public int Round => Response.Messages.Count > 0 ? Response.Messages[0].Round : 0;
+
+    public TaskMessage Task(string kind) => Response.Messages.Single(m => m.Kind == kind);
+}
+
 /// <summary>
 /// A collaborator's gRPC client over real mutual TLS with a certified identity, able to send both
-/// honest and crafted messages.
+/// honest and crafted messages in protocol v2 (task messages, arrays, replies).
 /// </summary>
 internal sealed class HostileClient : IDisposable
 {
     private readonly NodeCredential _credential;
+    private HostileTasks? _tasks;
 
     private HostileClient(NodeCredential credential, GrpcChannel channel, string name, string planHash)
     {
         _credential = credential;
         Channel = channel;
         Name = name;
-        Client = new Aggregator.AggregatorClient(channel);
+        Client = new Protos.V2.Grid.GridClient(channel);
         Headers = new Metadata { { "confer-collaborator", name }, { "confer-plan-hash", planHash } };
     }
 
     public GrpcChannel Channel { get; }
 
-    public Aggregator.AggregatorClient Client { get; }
+    public Protos.V2.Grid.GridClient Client { get; }
 
     public Metadata Headers { get; }
 
     public string Name { get; }
 
-    /// <summary>The upload of the last honest train result, for replays.</summary>
-    public List<ResultChunk>? LastTrainUpload { get; private set; }
+    /// <summary>The upload of the last honest train reply, for replays.</summary>
+    public List<ReplyChunk>? LastTrainUpload { get; private set; }
 
     public static HostileClient Connect(string workspace, string name, int port, string planHash)
     {
@@ -215,32 +228,43 @@ internal sealed class HostileClient : IDisposable
         return new HostileClient(credential, channel, name, planHash);
     }
 
+    /// <summary>The reason code a refusal carries in its <c>confer-refusal-bin</c> trailer; unspecified when it has none.</summary>
+    public static ReasonCode ReasonOf(RpcException refusal)
+    {
+        Metadata.Entry? entry = refusal.Trailers.Get("confer-refusal-bin");
+        return entry is null ? ReasonCode.Unspecified : Failure.Parser.ParseFrom(entry.ValueBytes).Reason;
+    }
+
     /// <summary>Asks for tasks until there are some (or the federation is over); waits out a rate-limit refusal.</summary>
-    public async Task<GetTasksResponse> GetTasksAsync()
+    public async Task<HostileTasks> GetTasksAsync()
     {
         while (true)
         {
             try
             {
-                GetTasksResponse response = await Client.GetTasksAsync(new GetTasksRequest { LastRound = -1 }, Headers).ResponseAsync.DefaultTimeout(HostileRun.RunTimeout);
+                PullMessagesResponse response = await Client.PullMessagesAsync(new PullMessagesRequest(), Headers).ResponseAsync.DefaultTimeout(HostileRun.RunTimeout);
                 if (!response.Retry)
                 {
-                    return response;
+                    _tasks = new HostileTasks(response);
+                    return _tasks;
                 }
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted)
+            catch (RpcException ex) when (ReasonOf(ex) == ReasonCode.RateLimited)
             {
                 // Refused for its rate: back off as a well-behaved client does.
-                await Task.Delay(250, CancellationToken.None);
+                await System.Threading.Tasks.Task.Delay(250, CancellationToken.None);
             }
         }
     }
 
+    /// <summary>Downloads the global model of the round's tasks (the arrays of the last pull).</summary>
     public async Task<byte[]> DownloadAsync(int round)
     {
-        using var call = Client.DownloadModel(new DownloadModelRequest { Round = round }, Headers);
+        ArraysInfo arrays = _tasks?.Response.Messages.FirstOrDefault(m => m.Round == round)?.Arrays
+            ?? throw new InvalidOperationException($"No task of round {round} was pulled.");
+        using var call = Client.DownloadArrays(new DownloadArraysRequest { Sha256 = arrays.Sha256 }, Headers);
         using var buffer = new MemoryStream();
-        await foreach (ModelChunk chunk in call.ResponseStream.ReadAllAsync())
+        await foreach (ArrayChunk chunk in call.ResponseStream.ReadAllAsync())
         {
             Assert.Equal(buffer.Length, chunk.Offset);
             chunk.Data.WriteTo(buffer);
@@ -249,13 +273,13 @@ internal sealed class HostileClient : IDisposable
         return buffer.ToArray();
     }
 
-    /// <summary>Sends the chunks as one upload and returns the answer; a refusal throws <see cref="RpcException"/>.</summary>
-    public async Task<UploadResultResponse> UploadAsync(IEnumerable<ResultChunk> chunks)
+    /// <summary>Sends the chunks as one reply and returns the answer; a refusal throws <see cref="RpcException"/>.</summary>
+    public async Task<PushReplyResponse> UploadAsync(IEnumerable<ReplyChunk> chunks)
     {
-        using var call = Client.UploadResult(Headers);
+        using var call = Client.PushReply(Headers);
         try
         {
-            foreach (ResultChunk chunk in chunks)
+            foreach (ReplyChunk chunk in chunks)
             {
                 await call.RequestStream.WriteAsync(chunk).DefaultTimeout();
             }
@@ -270,29 +294,30 @@ internal sealed class HostileClient : IDisposable
         return await call.ResponseAsync.DefaultTimeout();
     }
 
-    /// <summary>An honest header (echo: one example, every metric 0) for a task of a round.</summary>
-    public ResultHeader Header(int round, string task, byte[] model)
+    /// <summary>An honest reply header (echo: one example, every metric 0) for a task of a round.</summary>
+    public ReplyHeader Header(int round, string task, byte[] model)
     {
-        var header = new ResultHeader
+        var header = new ReplyHeader
         {
+            ReplyTo = $"{round}/{Name}/{task}",
             Collaborator = Name,
             Round = round,
-            Task = task,
+            Kind = task,
             ExampleCount = 1,
-            ModelSize = model.LongLength,
-            ModelSha256 = model.Length == 0 ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(model)),
+            ArraysSize = model.LongLength,
+            ArraysSha256 = model.Length == 0 ? string.Empty : Convert.ToHexStringLower(SHA256.HashData(model)),
         };
         header.Metrics[task == "train" ? "loss" : "acc"] = 0;
         return header;
     }
 
     /// <summary>A header followed by the model in chunks of <paramref name="chunkSize"/> bytes with the right offsets.</summary>
-    public static List<ResultChunk> Chunks(ResultHeader header, byte[] model, int chunkSize = 128)
+    public static List<ReplyChunk> Chunks(ReplyHeader header, byte[] model, int chunkSize = 128)
     {
-        var chunks = new List<ResultChunk> { new() { Header = header } };
+        var chunks = new List<ReplyChunk> { new() { Header = header } };
         for (int offset = 0; offset < model.Length; offset += chunkSize)
         {
-            chunks.Add(new ResultChunk { Offset = offset, Data = ByteString.CopyFrom(model, offset, Math.Min(chunkSize, model.Length - offset)) });
+            chunks.Add(new ReplyChunk { Offset = offset, Data = ByteString.CopyFrom(model, offset, Math.Min(chunkSize, model.Length - offset)) });
         }
 
         return chunks;
@@ -309,19 +334,19 @@ internal sealed class HostileClient : IDisposable
     /// <summary>Asks for tasks and does them honestly; returns the round, or null when the federation is over.</summary>
     public async Task<int?> DoRoundHonestlyAsync()
     {
-        GetTasksResponse tasks = await GetTasksAsync();
+        HostileTasks tasks = await GetTasksAsync();
         if (tasks.Quit)
         {
             return null;
         }
 
         byte[] global = await WithBackoffAsync(() => DownloadAsync(tasks.Round));
-        foreach (TaskAssignment task in tasks.Tasks)
+        foreach (TaskMessage task in tasks.Response.Messages)
         {
-            byte[] model = task.Function == "train_task" ? global : [];
-            List<ResultChunk> upload = Chunks(Header(tasks.Round, task.Name, model), model);
+            byte[] model = task.Kind == "train" ? global : [];
+            List<ReplyChunk> upload = Chunks(Header(tasks.Round, task.Kind, model), model);
             await UploadWithBackoffAsync(upload);
-            if (task.Function == "train_task")
+            if (task.Kind == "train")
             {
                 LastTrainUpload = upload;
             }
@@ -330,7 +355,7 @@ internal sealed class HostileClient : IDisposable
         return tasks.Round;
     }
 
-    private Task UploadWithBackoffAsync(List<ResultChunk> upload) => WithBackoffAsync(() => UploadAsync(upload));
+    private Task UploadWithBackoffAsync(List<ReplyChunk> upload) => WithBackoffAsync(() => UploadAsync(upload));
 
     /// <summary>Runs a call again after a rate-limit refusal, as a well-behaved client does.</summary>
     private static async Task<T> WithBackoffAsync<T>(Func<Task<T>> call)
@@ -342,9 +367,9 @@ internal sealed class HostileClient : IDisposable
             {
                 return await call().DefaultTimeout();
             }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && !timeout.IsCancellationRequested)
+            catch (RpcException ex) when (ReasonOf(ex) == ReasonCode.RateLimited && !timeout.IsCancellationRequested)
             {
-                await Task.Delay(250, CancellationToken.None);
+                await System.Threading.Tasks.Task.Delay(250, CancellationToken.None);
             }
         }
     }

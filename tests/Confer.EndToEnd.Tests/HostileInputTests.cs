@@ -1,5 +1,7 @@
 using Confer.Testing;
 using Confer.Protos.V1;
+using Confer.Protos.V2;
+using ReasonCode = Confer.Protos.V2.ReasonCode;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -21,14 +23,14 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         await using HostileRun run = await HostileRun.StartAsync(Federation);
         await run.Mallory.GetTasksAsync();
 
-        // Field 1 (the header), length-delimited, claims 127 bytes and has one: not a ResultChunk.
-        var raw = new Method<byte[], UploadResultResponse>(
+        // Field 1 (the header), length-delimited, claims 127 bytes and has one: not a ReplyChunk.
+        var raw = new Method<byte[], PushReplyResponse>(
             MethodType.ClientStreaming,
-            "confer.v1.Aggregator",
-            "UploadResult",
+            "confer.v2.Grid",
+            "PushReply",
             Marshallers.Create<byte[]>(b => b, b => b),
-            Marshallers.Create<UploadResultResponse>(r => r.ToByteArray(), UploadResultResponse.Parser.ParseFrom));
-        using AsyncClientStreamingCall<byte[], UploadResultResponse> call = run.Mallory.Channel.CreateCallInvoker().AsyncClientStreamingCall(raw, null, new CallOptions(run.Mallory.Headers));
+            Marshallers.Create<PushReplyResponse>(r => r.ToByteArray(), PushReplyResponse.Parser.ParseFrom));
+        using AsyncClientStreamingCall<byte[], PushReplyResponse> call = run.Mallory.Channel.CreateCallInvoker().AsyncClientStreamingCall(raw, null, new CallOptions(run.Mallory.Headers));
         try
         {
             await call.RequestStream.WriteAsync([0x0A, 0x7F, 0x01]).DefaultTimeout();
@@ -40,7 +42,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         }
 
         RpcException refusal = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync).DefaultTimeout();
-        await run.AssertRefusedAsync(refusal, StatusCode.InvalidArgument, "is not a valid ResultChunk message");
+        await run.AssertRefusedAsync(refusal, StatusCode.InvalidArgument, ReasonCode.Malformed, "is not a valid ReplyChunk message");
         await run.FinishAsync();
     }
 
@@ -48,20 +50,20 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task ChunkSequenceWithRepeatOrGap_IsRefusedAsInvalidArgument()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        GetTasksResponse tasks = await run.Mallory.GetTasksAsync();
+        HostileTasks tasks = await run.Mallory.GetTasksAsync();
         byte[] model = await run.Mallory.DownloadAsync(tasks.Round).DefaultTimeout();
-        List<ResultChunk> honest = HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", model), model, chunkSize: 64);
+        List<ReplyChunk> honest = HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", model), model, chunkSize: 64);
         Assert.True(honest.Count >= 4, "the model must span several chunks");
 
         // A repeat: the first data chunk sent twice.
-        List<ResultChunk> repeat = [honest[0], honest[1], honest[1], .. honest.Skip(2)];
+        List<ReplyChunk> repeat = [honest[0], honest[1], honest[1], .. honest.Skip(2)];
         RpcException repeated = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(repeat)).DefaultTimeout();
-        await run.AssertRefusedAsync(repeated, StatusCode.InvalidArgument, "a data chunk at offset 0, but 64 bytes came before it");
+        await run.AssertRefusedAsync(repeated, StatusCode.InvalidArgument, ReasonCode.Malformed, "a data chunk at offset 0, but 64 bytes came before it");
 
         // A gap: the second data chunk left out, the rest padded so the total length still matches.
-        List<ResultChunk> gap = [honest[0], honest[1], .. honest.Skip(3), new ResultChunk { Offset = model.Length, Data = ByteString.CopyFrom(new byte[64]) }];
+        List<ReplyChunk> gap = [honest[0], honest[1], .. honest.Skip(3), new ReplyChunk { Offset = model.Length, Data = ByteString.CopyFrom(new byte[64]) }];
         RpcException skipped = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(gap)).DefaultTimeout();
-        await run.AssertRefusedAsync(skipped, StatusCode.InvalidArgument, "a data chunk at offset 128, but 64 bytes came before it");
+        await run.AssertRefusedAsync(skipped, StatusCode.InvalidArgument, ReasonCode.Malformed, "a data chunk at offset 128, but 64 bytes came before it");
         await run.FinishAsync();
     }
 
@@ -69,14 +71,14 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task UploadedModelWithWrongHash_IsRefusedAsDataLoss()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        GetTasksResponse tasks = await run.Mallory.GetTasksAsync();
+        HostileTasks tasks = await run.Mallory.GetTasksAsync();
         byte[] model = await run.Mallory.DownloadAsync(tasks.Round).DefaultTimeout();
-        ResultHeader header = run.Mallory.Header(tasks.Round, "train", model);
+        ReplyHeader header = run.Mallory.Header(tasks.Round, "train", model);
         byte[] tampered = (byte[])model.Clone();
         tampered[^1] ^= 0x01;
 
         RpcException refusal = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(header, tampered))).DefaultTimeout();
-        await run.AssertRefusedAsync(refusal, StatusCode.DataLoss, $"but the header declared {header.ModelSha256}");
+        await run.AssertRefusedAsync(refusal, StatusCode.DataLoss, ReasonCode.HashMismatch, $"but the header declared {header.ArraysSha256}");
         await run.FinishAsync();
     }
 
@@ -84,7 +86,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task NaNOrInfinity_InTheModelOrTheMetrics_IsRefusedAsInvalidArgument()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        GetTasksResponse tasks = await run.Mallory.GetTasksAsync();
+        HostileTasks tasks = await run.Mallory.GetTasksAsync();
         byte[] global = await run.Mallory.DownloadAsync(tasks.Round).DefaultTimeout();
 
         foreach (float bad in new[] { float.NaN, float.PositiveInfinity })
@@ -95,13 +97,13 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
             state.Tensors[1].Data = ByteString.CopyFrom(values);
             byte[] model = state.ToByteArray();
             RpcException refusal = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", model), model))).DefaultTimeout();
-            await run.AssertRefusedAsync(refusal, StatusCode.InvalidArgument, float.IsNaN(bad) ? "NaN" : "Infinity");
+            await run.AssertRefusedAsync(refusal, StatusCode.InvalidArgument, ReasonCode.NonFiniteValue, float.IsNaN(bad) ? "NaN" : "Infinity");
         }
 
-        ResultHeader metric = run.Mallory.Header(tasks.Round, "aggregated_model_validation", []);
+        ReplyHeader metric = run.Mallory.Header(tasks.Round, "aggregated_model_validation", []);
         metric.Metrics["acc"] = double.NaN;
-        RpcException metricRefusal = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ResultChunk { Header = metric }])).DefaultTimeout();
-        await run.AssertRefusedAsync(metricRefusal, StatusCode.InvalidArgument, "metric 'acc' is NaN; metrics must be finite");
+        RpcException metricRefusal = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ReplyChunk { Header = metric }])).DefaultTimeout();
+        await run.AssertRefusedAsync(metricRefusal, StatusCode.InvalidArgument, ReasonCode.NonFiniteValue, "metric 'acc' is NaN; metrics must be finite");
         await run.FinishAsync();
     }
 
@@ -109,7 +111,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task WrongShapeOrElementType_IsRefusedAsInvalidArgument()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        GetTasksResponse tasks = await run.Mallory.GetTasksAsync();
+        HostileTasks tasks = await run.Mallory.GetTasksAsync();
         byte[] global = await run.Mallory.DownloadAsync(tasks.Round).DefaultTimeout();
 
         // The same bytes as a 2-D tensor.
@@ -118,7 +120,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         reshaped.Tensors[0].Shape.Add([4, 8]);
         byte[] shapeModel = reshaped.ToByteArray();
         RpcException shape = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", shapeModel), shapeModel))).DefaultTimeout();
-        await run.AssertRefusedAsync(shape, StatusCode.InvalidArgument, "w0");
+        await run.AssertRefusedAsync(shape, StatusCode.InvalidArgument, ReasonCode.LayoutMismatch, "w0");
 
         // The same values as float64.
         ModelStateProto retyped = ModelStateProto.Parser.ParseFrom(global);
@@ -126,7 +128,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         retyped.Tensors[0].Data = ByteString.CopyFrom(new byte[retyped.Tensors[0].Data.Length * 2]);
         byte[] typeModel = retyped.ToByteArray();
         RpcException type = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", typeModel), typeModel))).DefaultTimeout();
-        await run.AssertRefusedAsync(type, StatusCode.InvalidArgument, "w0");
+        await run.AssertRefusedAsync(type, StatusCode.InvalidArgument, ReasonCode.LayoutMismatch, "w0");
         await run.FinishAsync();
     }
 
@@ -134,7 +136,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task AbsurdDimensionsOrCounts_AreRefused()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        GetTasksResponse tasks = await run.Mallory.GetTasksAsync();
+        HostileTasks tasks = await run.Mallory.GetTasksAsync();
         byte[] global = await run.Mallory.DownloadAsync(tasks.Round).DefaultTimeout();
 
         // A tensor claiming 2^40 × 2^40 elements with 128 bytes of data.
@@ -143,7 +145,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         huge.Tensors[0].Shape.Add([1L << 40, 1L << 40]);
         byte[] hugeModel = huge.ToByteArray();
         RpcException dimensions = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", hugeModel), hugeModel))).DefaultTimeout();
-        await run.AssertRefusedAsync(dimensions, StatusCode.InvalidArgument, "is not a valid model state");
+        await run.AssertRefusedAsync(dimensions, StatusCode.InvalidArgument, ReasonCode.Malformed, "is not a valid model state");
 
         // A negative dimension.
         ModelStateProto negative = ModelStateProto.Parser.ParseFrom(global);
@@ -151,25 +153,25 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         negative.Tensors[0].Shape.Add([-32]);
         byte[] negativeModel = negative.ToByteArray();
         RpcException negativeDimension = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(run.Mallory.Header(tasks.Round, "train", negativeModel), negativeModel))).DefaultTimeout();
-        await run.AssertRefusedAsync(negativeDimension, StatusCode.InvalidArgument, "is not a valid model state");
+        await run.AssertRefusedAsync(negativeDimension, StatusCode.InvalidArgument, ReasonCode.Malformed, "is not a valid model state");
 
         foreach (long count in new[] { -1L, long.MaxValue })
         {
-            ResultHeader header = run.Mallory.Header(tasks.Round, "train", global);
+            ReplyHeader header = run.Mallory.Header(tasks.Round, "train", global);
             header.ExampleCount = count;
             RpcException examples = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync(HostileClient.Chunks(header, global))).DefaultTimeout();
-            await run.AssertRefusedAsync(examples, StatusCode.InvalidArgument, $"example count {count} is outside");
+            await run.AssertRefusedAsync(examples, StatusCode.InvalidArgument, ReasonCode.InvalidExampleCount, $"example count {count} is outside");
         }
 
-        ResultHeader size = run.Mallory.Header(tasks.Round, "train", global);
-        size.ModelSize = 1L << 50;
-        RpcException tooLarge = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ResultChunk { Header = size }])).DefaultTimeout();
-        await run.AssertRefusedAsync(tooLarge, StatusCode.ResourceExhausted, "network.limits.max_total_upload_size");
+        ReplyHeader size = run.Mallory.Header(tasks.Round, "train", global);
+        size.ArraysSize = 1L << 50;
+        RpcException tooLarge = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ReplyChunk { Header = size }])).DefaultTimeout();
+        await run.AssertRefusedAsync(tooLarge, StatusCode.ResourceExhausted, ReasonCode.TooLarge, "network.limits.max_total_upload_size");
 
-        ResultHeader negativeSize = run.Mallory.Header(tasks.Round, "train", global);
-        negativeSize.ModelSize = -1;
-        RpcException negativeBytes = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ResultChunk { Header = negativeSize }])).DefaultTimeout();
-        await run.AssertRefusedAsync(negativeBytes, StatusCode.ResourceExhausted, "the result declares -1 bytes");
+        ReplyHeader negativeSize = run.Mallory.Header(tasks.Round, "train", global);
+        negativeSize.ArraysSize = -1;
+        RpcException negativeBytes = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ReplyChunk { Header = negativeSize }])).DefaultTimeout();
+        await run.AssertRefusedAsync(negativeBytes, StatusCode.ResourceExhausted, ReasonCode.TooLarge, "the reply declares -1 bytes");
         await run.FinishAsync();
     }
 
@@ -177,22 +179,23 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
     public async Task ReplayOfAPreviousRoundsResult_ChangesNothing()
     {
         await using HostileRun run = await HostileRun.StartAsync(Federation);
-        Assert.Equal(0, await run.Mallory.DoRoundHonestlyAsync());
-        List<ResultChunk> roundZero = run.Mallory.LastTrainUpload!;
-        GetTasksResponse next = await run.Mallory.GetTasksAsync();
-        Assert.Equal(1, next.Round);
+        Assert.Equal(1, await run.Mallory.DoRoundHonestlyAsync());
+        List<ReplyChunk> roundOne = run.Mallory.LastTrainUpload!;
+        HostileTasks next = await run.Mallory.GetTasksAsync();
+        Assert.Equal(2, next.Round);
 
-        // The very messages of round 0, sent again in round 1: known by their key, counted once.
-        UploadResultResponse replayed = await run.Mallory.UploadAsync(roundZero).DefaultTimeout();
+        // The very messages of round 1, sent again in round 2: known by their key, counted once.
+        PushReplyResponse replayed = await run.Mallory.UploadAsync(roundOne).DefaultTimeout();
         Assert.True(replayed.Duplicate);
-        await run.WaitForAggregatorLineAsync($"Collaborator {HostileFederation.Attacker} sent a duplicate of train, round 0: already acknowledged, not counted again");
+        await run.WaitForAggregatorLineAsync($"Collaborator {HostileFederation.Attacker} sent a duplicate of train, round 1: already acknowledged, not counted again");
         run.AssertNothingStoredFromAttacker();
 
-        // Round 0's result relabelled for a round that is not running is refused.
-        ResultHeader stale = roundZero[0].Header.Clone();
+        // Round 1's reply relabelled for a round that is not running is refused.
+        ReplyHeader stale = roundOne[0].Header.Clone();
         stale.Round = 5;
-        RpcException future = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ResultChunk { Header = stale }, .. roundZero.Skip(1)])).DefaultTimeout();
-        await run.AssertRefusedAsync(future, StatusCode.FailedPrecondition, "result for round 5, but the current round is 1");
+        stale.ReplyTo = $"5/{HostileFederation.Attacker}/train";
+        RpcException future = await Assert.ThrowsAsync<RpcException>(() => run.Mallory.UploadAsync([new ReplyChunk { Header = stale }, .. roundOne.Skip(1)])).DefaultTimeout();
+        await run.AssertRefusedAsync(future, StatusCode.FailedPrecondition, ReasonCode.StaleRound, "reply for round 5, but the current round is 2");
         await run.FinishAsync();
     }
 
@@ -208,7 +211,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         {
             try
             {
-                await run.Mallory.Client.GetTasksAsync(new GetTasksRequest { LastRound = -1 }, run.Mallory.Headers).ResponseAsync;
+                await run.Mallory.Client.PullMessagesAsync(new PullMessagesRequest(), run.Mallory.Headers).ResponseAsync;
                 return (RpcException?)null;
             }
             catch (RpcException ex)
@@ -220,7 +223,7 @@ public sealed class HostileInputTests(HostileFederation fixture) : IClassFixture
         Assert.All(outcomes, e => Assert.True(e is null || e.StatusCode == StatusCode.ResourceExhausted, $"unexpected {e?.StatusCode}"));
         Assert.True(outcomes.Count(e => e is null) <= HostileFederation.RequestBurst + 20, $"{outcomes.Count(e => e is null)} flood calls got through");
         RpcException refusal = Assert.IsType<RpcException>(outcomes.First(e => e is not null));
-        await run.AssertRefusedAsync(refusal, StatusCode.ResourceExhausted, $"rate limit: collaborator '{HostileFederation.Attacker}' made more than {HostileFederation.RequestBurst} requests at once");
+        await run.AssertRefusedAsync(refusal, StatusCode.ResourceExhausted, ReasonCode.RateLimited, $"rate limit: collaborator '{HostileFederation.Attacker}' made more than {HostileFederation.RequestBurst} requests at once");
         await run.FinishAsync();
     }
 

@@ -37,15 +37,15 @@ public sealed class LifecycleRunTests
             string transcript = string.Join("\n\n", results);
             Assert.All(results, r => Assert.True(r.ExitCode == 0, transcript));
 
-            // 17: the aggregator's log tells the rounds as OpenFL's does; rounds count from 0, so round 1 is the second.
+            // 17: the aggregator's log tells the rounds as OpenFL's does; rounds count from 1, so round 2 is the second.
             string log = results[0].Output + results[0].Error;
             foreach (string name in federation.Collaborators)
             {
-                Assert.True(log.Contains($"Collaborator {name} is sending task results for train, round 1", StringComparison.Ordinal), transcript);
+                Assert.True(log.Contains($"Collaborator {name} is sending task results for train, round 2", StringComparison.Ordinal), transcript);
             }
 
             Assert.True(log.Contains("Saved the best model with score", StringComparison.Ordinal), transcript);
-            Assert.True(log.Contains("Saved the last model of round 1", StringComparison.Ordinal), transcript);
+            Assert.True(log.Contains("Saved the last model of round 2", StringComparison.Ordinal), transcript);
             Assert.True(log.Contains("Federation finished: 2 rounds trained", StringComparison.Ordinal), transcript);
             foreach (LifecycleResult collaborator in results.Skip(1))
             {
@@ -64,7 +64,7 @@ public sealed class LifecycleRunTests
             // metric each, per collaborator and aggregated), drawn in logs/metrics.png.
             IReadOnlyList<AggregatorMetric> metrics = AggregatorMetrics.Read(Path.Combine(federation.Aggregator, AggregatorMetrics.RelativePath));
             Assert.True(metrics.Count == 2 * 3 * (federation.Collaborators.Count + 1), transcript);
-            Assert.Equal([0, 1], metrics.Select(m => m.Round).Distinct());
+            Assert.Equal([1, 2], metrics.Select(m => m.Round).Distinct());
             string plot = Path.Combine(federation.Aggregator, "logs", "metrics.png");
             Assert.True(log.Contains($"Wrote the per-round metrics plot to {plot}", StringComparison.Ordinal), transcript);
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(plot)[..4]);

@@ -25,11 +25,11 @@ public sealed partial class OutageTests(OutageFederation federation) : IClassFix
         run.StartCollaborator("beta");
         LifecycleConfer alpha = run.StartCollaborator("alpha", null, "--aggregator", proxy.Address);
 
-        for (int round = 0; round < ResumeFederation.Rounds; round++)
+        for (int round = 1; round <= ResumeFederation.Rounds; round++)
         {
             // Right after the tasks come: the model download is under way or about to start.
             await alpha.WaitForOutputAsync($"Received tasks for round {round}", Timeout);
-            if (round == 1)
+            if (round == 2)
             {
                 // A firewall that swallows packets: the reconnection hangs until the test lets it fail.
                 proxy.Blackhole(true);
@@ -81,13 +81,13 @@ public sealed partial class OutageTests(OutageFederation federation) : IClassFix
         await using var proxy = TcpFaultProxy.Start(federation.Certified.Port);
 
         // Before alpha dials: the first 300 000 bytes downstream are the handshake, one task list
-        // and the first part of round 0's model (800 000 bytes), so the cut lands inside the download.
+        // and the first part of round 1's model (800 000 bytes), so the cut lands inside the download.
         Task<ProxyCut> downloadCut = proxy.CutAfter(ProxyDirection.Downstream, 300_000);
         LifecycleConfer aggregator = run.StartAggregator();
         run.StartCollaborator("beta");
         LifecycleConfer alpha = run.StartCollaborator("alpha", null, "--aggregator", proxy.Address);
         ProxyCut down = await downloadCut.DefaultTimeout(Timeout);
-        await alpha.WaitForOutputAsync("Downloaded the global model of round 0", Timeout);
+        await alpha.WaitForOutputAsync("Downloaded the global model of round 1", Timeout);
 
         // Upstream, only a trained model is that large: the cut lands inside a train result's upload.
         ProxyCut up = await proxy.CutAfter(ProxyDirection.Upstream, 400_000).DefaultTimeout(Timeout);
@@ -99,7 +99,7 @@ public sealed partial class OutageTests(OutageFederation federation) : IClassFix
 
         // The download was cut with part of the model received, then completed and passed its hash check.
         Assert.True(down.ConnectionBytes is > 50_000 and < OutageFederation.ModelBytes, $"{down}\n{run.Transcript}");
-        Assert.Single(Regex.Matches(alphaLog, "Downloaded the global model of round 0"));
+        Assert.Single(Regex.Matches(alphaLog, "Downloaded the global model of round 1"));
         Assert.DoesNotContain("Refused the global model", alphaLog, StringComparison.Ordinal);
 
         // The upload was cut after 400 000 of its bytes: alpha's last failure came between sending a
@@ -130,7 +130,7 @@ public sealed partial class OutageTests(OutageFederation federation) : IClassFix
         run.StartAggregator();
         run.StartCollaborator("beta");
         LifecycleConfer alpha = run.StartCollaborator("alpha", null, "--aggregator", proxy.Address);
-        await alpha.WaitForOutputAsync("Task train of round 0 done", Timeout);
+        await alpha.WaitForOutputAsync("Task train of round 1 done", Timeout);
 
         // From now on the aggregator looks down to alpha: its connection reset, every new one refused.
         proxy.Refuse(true);

@@ -11,12 +11,12 @@ namespace Confer.EndToEnd.Tests;
 public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<ResumeFederation>
 {
     [Theory]
-    [InlineData("before-first-result", 0, "Resuming at round 0 of 3 from the round checkpoint")]
-    [InlineData("during-upload", 1, "Resuming at round 1 of 3 from the round checkpoint")]
-    [InlineData("after-result-stored", 1, "sent a duplicate of")]
-    [InlineData("before-aggregation", 1, "with 6 acknowledged results already stored")]
-    [InlineData("before-checkpoint", 1, "with 6 acknowledged results already stored")]
-    [InlineData("while-saving", 1, "Rewrote the last model of round 1")]
+    [InlineData("before-first-result", 1, "Resuming at round 1 of 3 from the round checkpoint")]
+    [InlineData("during-upload", 2, "Resuming at round 2 of 3 from the round checkpoint")]
+    [InlineData("after-result-stored", 2, "sent a duplicate of")]
+    [InlineData("before-aggregation", 2, "with 6 acknowledged results already stored")]
+    [InlineData("before-checkpoint", 2, "with 6 acknowledged results already stored")]
+    [InlineData("while-saving", 2, "Rewrote the last model of round 2")]
     public async Task AggregatorKilledAtAFaultPoint_RestartResumes_FinalModelIsBitIdentical(string point, int round, string restartSays)
     {
         using var run = ResumeRun.CopyOf(federation.Certified);
@@ -33,13 +33,13 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         Assert.True(log.Contains(restartSays, StringComparison.Ordinal), run.Transcript);
         if (point == "before-checkpoint")
         {
-            // Round 1's metrics were written, its checkpoint was not: the restart drops them and trains the round again.
-            Assert.True(log.Contains("rounds before 1, 9 rows of later rounds dropped", StringComparison.Ordinal), run.Transcript);
+            // Round 2's metrics were written, its checkpoint was not: the restart drops them and trains the round again.
+            Assert.True(log.Contains("rounds before 2, 9 rows of later rounds dropped", StringComparison.Ordinal), run.Transcript);
         }
 
         // Every round counted both collaborators' three results and two models, once.
         List<string> summaries = ResumeRun.RoundSummaries(log);
-        Assert.True(summaries.All(s => s.EndsWith("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
+        Assert.True(summaries.All(s => s.Contains("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
         Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());
@@ -51,19 +51,19 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         using var run = ResumeRun.CopyOf(federation.Certified);
         LifecycleConfer first = run.StartAggregator();
 
-        // alpha holds its round-1 tasks, so round 1 is still open when the kill arrives, however
+        // alpha holds its round-2 tasks, so round 2 is still open when the kill arrives, however
         // fast the rounds run; it is released once the aggregator is back.
         string release = Path.Combine(run.Root, "release-alpha");
-        run.StartHeldCollaborator("alpha", holdRound: 1, release);
+        run.StartHeldCollaborator("alpha", holdRound: 2, release);
         run.StartCollaborator("beta");
-        await first.WaitForOutputAsync("Collaborator beta is sending task results for train, round 1", ResumeFederation.RunTimeout);
+        await first.WaitForOutputAsync("Collaborator beta is sending task results for train, round 2", ResumeFederation.RunTimeout);
         await run.KillNineAsync(first);
 
         LifecycleConfer second = run.StartAggregator();
         await File.WriteAllTextAsync(release, string.Empty).DefaultTimeout();
         await run.WaitForAllAsync();
         run.AssertFinishedCleanly();
-        Assert.True((second.Output + second.Error).Contains("Resuming at round 1 of 3 from the round checkpoint", StringComparison.Ordinal), run.Transcript);
+        Assert.True((second.Output + second.Error).Contains("Resuming at round 2 of 3 from the round checkpoint", StringComparison.Ordinal), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
         Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());
@@ -75,17 +75,17 @@ public sealed class ResumeTests(ResumeFederation federation) : IClassFixture<Res
         using var run = ResumeRun.CopyOf(federation.Certified);
         LifecycleConfer aggregator = run.StartAggregator();
         run.StartCollaborator("alpha");
-        LifecycleConfer beta = run.StartCollaborator("beta", ResumeRun.Fault("collaborator-before-upload", 1));
+        LifecycleConfer beta = run.StartCollaborator("beta", ResumeRun.Fault("collaborator-before-upload", 2));
         LifecycleResult crashed = await run.WaitForCrashAsync(beta);
-        Assert.True(crashed.Error.Contains("crashing at 'collaborator-before-upload' in round 1", StringComparison.Ordinal), run.Transcript);
+        Assert.True(crashed.Error.Contains("crashing at 'collaborator-before-upload' in round 2", StringComparison.Ordinal), run.Transcript);
 
         LifecycleConfer again = run.StartCollaborator("beta");
         await run.WaitForAllAsync();
         run.AssertFinishedCleanly();
-        Assert.True((again.Output + again.Error).Contains("Received tasks for round 1", StringComparison.Ordinal), run.Transcript);
+        Assert.True((again.Output + again.Error).Contains("Received tasks for round 2", StringComparison.Ordinal), run.Transcript);
         List<string> summaries = ResumeRun.RoundSummaries(aggregator.Output + aggregator.Error);
         Assert.Equal(ResumeFederation.Rounds, summaries.Count);
-        Assert.True(summaries.All(s => s.EndsWith("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
+        Assert.True(summaries.All(s => s.Contains("6 results, 2 models aggregated", StringComparison.Ordinal)), run.Transcript);
         Assert.Equal(federation.ReferenceLast, run.LastBytes());
         Assert.Equal(federation.ReferenceBest, run.BestBytes());
         Assert.Equal(federation.ReferenceMetrics, run.MetricsCsv());

@@ -162,7 +162,7 @@ internal sealed partial class RobustRun : IAsyncDisposable
 
         string log = Output("aggregator");
         Assert.True(log.Contains($"Federation finished: {Rounds} rounds trained", StringComparison.Ordinal), Transcript());
-        for (int round = 0; round < Rounds; round++)
+        for (int round = 1; round <= Rounds; round++)
         {
             // Every collaborator's model counted: the poisoned one passed every check; the defence is the aggregation.
             Assert.True(RoundFinished(round).IsMatch(log), Transcript());
@@ -172,13 +172,13 @@ internal sealed partial class RobustRun : IAsyncDisposable
         if (poisoner is not null)
         {
             string poisoned = Output(poisoner);
-            for (int round = 0; round < Rounds; round++)
+            for (int round = 1; round <= Rounds; round++)
             {
                 Assert.True(poisoned.Contains($"Collaborator {poisoner} poisons its train result of round {round}", StringComparison.Ordinal), Transcript());
             }
         }
 
-        double[] roundAccuracies = [.. Enumerable.Range(0, Rounds).Select(r => ValidationAccuracy(log, r))];
+        double[] roundAccuracies = [.. Enumerable.Range(1, Rounds).Select(r => ValidationAccuracy(log, r))];
         double accuracy = await EvaluateLastAsync();
         return new RobustRunOutcome(Strategy, poisoner is not null, accuracy, roundAccuracies, clock.Elapsed);
     }
@@ -220,7 +220,7 @@ internal sealed partial class RobustRun : IAsyncDisposable
     }
 
     private Regex RoundFinished(int round) =>
-        new($@"Round {round} finished in [0-9.]+ s \(15 results, 5 models aggregated with {Regex.Escape(Strategy)}\)");
+        new($@"Round {round} finished in [0-9.]+ s \(15 results, 5 models aggregated with {Regex.Escape(Strategy)}; 0 failures\)");
 
     private string Output(string name) => _processes[name].Output + _processes[name].Error;
 

@@ -4,7 +4,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Confer.Federation.Grpc;
 using Confer.Pki;
-using Confer.Protos.V1;
+using Confer.Protos.V2;
 using Confer.Testing;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -15,8 +15,8 @@ namespace Confer.EndToEnd.Tests;
 /// One federation shared by the security tests, made with the built <c>confer</c> binary: the
 /// aggregator and the honest collaborators alpha and beta are real processes. A third authorized
 /// collaborator, gamma, is played by the test over mutual TLS; it validates only (a
-/// <c>StaticGroupedAssigner</c> group of its own), and by holding back its round-1 result it keeps
-/// the aggregator in round 1 while the attacks are made. Attacker identities: mallory (certified by
+/// <c>StaticGroupedAssigner</c> group of its own), and by holding back its round-2 reply it keeps
+/// the aggregator in round 2 while the attacks are made. Attacker identities: mallory (certified by
 /// the federation's CA, not in <c>plan/cols.yaml</c>), carol (certified, then revoked), and an
 /// "alpha" certified by a CA of its own.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class SecurityFederation : IAsyncLifetime
     public const long MaxTotalUploadSize = 65536;
 
     /// <summary>The round the attacks are made in.</summary>
-    public const int AttackRound = 1;
+    public const int AttackRound = 2;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(90);
@@ -94,14 +94,14 @@ public sealed class SecurityFederation : IAsyncLifetime
         PlanHash = LifecycleFederation.ValueAfter(Aggregator.Output, "for federation ").Split(' ')[0];
         Honest = [.. Federation.Collaborators.Select(name => LifecycleConfer.Start(Federation.CollaboratorWorkspace(name), "collaborator", "start", "-n", name))];
 
-        // gamma takes part in round 0 honestly, then receives its round-1 task and holds it.
+        // gamma takes part in round 1 honestly, then receives its round-2 task and holds it.
         using GrpcChannel channel = CreateChannel(Gamma);
-        var client = new Aggregator.AggregatorClient(channel);
-        GetTasksResponse round0 = await NextTasksAsync(client, lastRound: -1);
-        Assert.Equal(0, round0.Round);
-        await UploadValidationAsync(client, round0);
-        GetTasksResponse round1 = await NextTasksAsync(client, lastRound: 0);
-        Assert.Equal(AttackRound, round1.Round);
+        var client = new Protos.V2.Grid.GridClient(channel);
+        PullMessagesResponse round1 = await NextTasksAsync(client, lastRound: 0);
+        Assert.Equal(1, Round(round1));
+        await UploadValidationAsync(client, round1);
+        PullMessagesResponse round2 = await NextTasksAsync(client, lastRound: 1);
+        Assert.Equal(AttackRound, Round(round2));
     }
 
     public async Task DisposeAsync()
@@ -159,7 +159,7 @@ public sealed class SecurityFederation : IAsyncLifetime
     };
 
     /// <summary>
-    /// gamma sends its held round-1 result and is told to quit; then every process must end by
+    /// gamma sends its held round-2 reply and is told to quit; then every process must end by
     /// itself. Runs once; later callers get the same outcome.
     /// </summary>
     internal async Task<SecurityOutcome> FinishAsync()
@@ -173,11 +173,11 @@ public sealed class SecurityFederation : IAsyncLifetime
             }
 
             using GrpcChannel channel = CreateChannel(Gamma);
-            var client = new Aggregator.AggregatorClient(channel);
-            GetTasksResponse held = await NextTasksAsync(client, lastRound: 0);
-            Assert.Equal(AttackRound, held.Round);
+            var client = new Protos.V2.Grid.GridClient(channel);
+            PullMessagesResponse held = await NextTasksAsync(client, lastRound: 1);
+            Assert.Equal(AttackRound, Round(held));
             await UploadValidationAsync(client, held);
-            GetTasksResponse quit = await NextTasksAsync(client, lastRound: AttackRound);
+            PullMessagesResponse quit = await NextTasksAsync(client, lastRound: AttackRound);
             Assert.True(quit.Quit, $"gamma expected quit after the last round, got {quit}");
 
             var results = new List<LifecycleResult>();
@@ -195,26 +195,28 @@ public sealed class SecurityFederation : IAsyncLifetime
         }
     }
 
-    private async Task<GetTasksResponse> NextTasksAsync(Aggregator.AggregatorClient client, int lastRound)
+    private static int Round(PullMessagesResponse response) => response.Messages.Count > 0 ? response.Messages[0].Round : 0;
+
+    private async Task<PullMessagesResponse> NextTasksAsync(Protos.V2.Grid.GridClient client, int lastRound)
     {
         while (true)
         {
-            GetTasksResponse response = await client.GetTasksAsync(new GetTasksRequest { LastRound = lastRound }, Headers("gamma")).ResponseAsync.DefaultTimeout();
-            if (!response.Retry && (response.Quit || response.Round > lastRound))
+            PullMessagesResponse response = await client.PullMessagesAsync(new PullMessagesRequest(), Headers("gamma")).ResponseAsync.DefaultTimeout();
+            if (!response.Retry && (response.Quit || Round(response) > lastRound))
             {
                 return response;
             }
         }
     }
 
-    private async Task UploadValidationAsync(Aggregator.AggregatorClient client, GetTasksResponse tasks)
+    private async Task UploadValidationAsync(Protos.V2.Grid.GridClient client, PullMessagesResponse tasks)
     {
-        foreach (TaskAssignment task in tasks.Tasks)
+        foreach (TaskMessage task in tasks.Messages)
         {
-            var header = new ResultHeader { Collaborator = "gamma", Round = tasks.Round, Task = task.Name, ExampleCount = 1 };
+            var header = new ReplyHeader { ReplyTo = task.MessageId, Collaborator = "gamma", Round = task.Round, Kind = task.Kind, ExampleCount = 1 };
             header.Metrics["acc"] = 0;
-            using AsyncClientStreamingCall<ResultChunk, UploadResultResponse> call = client.UploadResult(Headers("gamma"));
-            await call.RequestStream.WriteAsync(new ResultChunk { Header = header }).DefaultTimeout();
+            using AsyncClientStreamingCall<ReplyChunk, PushReplyResponse> call = client.PushReply(Headers("gamma"));
+            await call.RequestStream.WriteAsync(new ReplyChunk { Header = header }).DefaultTimeout();
             await call.RequestStream.CompleteAsync().DefaultTimeout();
             await call.ResponseAsync.DefaultTimeout();
         }
@@ -236,7 +238,7 @@ public sealed class SecurityFederation : IAsyncLifetime
 
     /// <summary>
     /// A small echo model, an upload limit the tests can exceed cheaply, and gamma in a validation
-    /// group of its own, so that a round-0 train result from gamma was never acknowledged.
+    /// group of its own, so that a round-1 train reply from gamma was never acknowledged.
     /// </summary>
     private static string EditPlan(string text)
     {

@@ -2,7 +2,7 @@ namespace Confer.EndToEnd.Tests;
 
 /// <summary>
 /// The straggler policies with real processes: the aggregator and honest collaborators are the
-/// built <c>confer</c>; a straggler is the test-side collaborator held at round 0 until the test
+/// built <c>confer</c>; a straggler is the test-side collaborator held at round 1 until the test
 /// releases it, so who is late is decided by the test, not by the machine's load.
 /// </summary>
 public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<StragglerFederation>
@@ -18,15 +18,15 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
         await using var run = new StragglerRun(Federation);
         await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
-        await run.WaitForAggregatorAsync("Round 0 closed by the straggler policy CutoffTime: 2 of 3 collaborators reported; missing: gamma");
+        await run.WaitForAggregatorAsync("Round 1 closed by the straggler policy CutoffTime: 2 of 3 nodes reported; missing: gamma");
         run.Release("gamma");
-        // Late for round 0: refused whether round 0 is still closing ("too late") or round 1 has begun.
-        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 0: FailedPrecondition");
+        // Late for round 1: refused whether round 1 is still closing (RoundClosed) or round 2 has begun (StaleRound).
+        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 1: ");
 
         string log = await run.FinishAsync();
-        Assert.Contains("Collaborator gamma is sending task results for train, round 1", log, StringComparison.Ordinal);
-        Assert.Contains("Round 1 finished", log, StringComparison.Ordinal);
-        Assert.DoesNotContain("Round 1 closed by the straggler policy", log, StringComparison.Ordinal);
+        Assert.Contains("Collaborator gamma is sending task results for train, round 2", log, StringComparison.Ordinal);
+        Assert.Contains("Round 2 finished", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Round 2 closed by the straggler policy", log, StringComparison.Ordinal);
         Assert.Contains("The aggregator did not take the", run.Output("gamma"), StringComparison.Ordinal);
     }
 
@@ -38,11 +38,11 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
         await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
         // 0.66 × 3 rounds up to 2: closed with alpha and beta, never with one of them alone.
-        await run.WaitForAggregatorAsync("Round 0 closed by the straggler policy Percentage: 2 of 3 collaborators reported; missing: gamma");
+        await run.WaitForAggregatorAsync("Round 1 closed by the straggler policy Percentage: 2 of 3 nodes reported; missing: gamma");
         run.Release("gamma");
-        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 0: FailedPrecondition");
+        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 1: RoundClosed: ");
         string log = await run.FinishAsync();
-        Assert.Contains("Round 0 finished", log, StringComparison.Ordinal);
+        Assert.Contains("Round 1 finished", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Collaborator gamma is sending task results", log, StringComparison.Ordinal);
     }
 
@@ -53,23 +53,23 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
         await using var run = new StragglerRun(Federation);
         await run.StartAsync(honest: ["alpha", "beta"], held: ["gamma"]);
 
-        // alpha and beta are done with round 0 (every result acknowledged) while gamma is held.
+        // alpha and beta are done with round 1 (every result acknowledged) while gamma is held.
         foreach (string name in new[] { "alpha", "beta" })
         {
             foreach (string task in new[] { "aggregated_model_validation", "train", "locally_tuned_model_validation" })
             {
-                await run.WaitForAsync(name, $"Task {task} of round 0 done");
+                await run.WaitForAsync(name, $"Task {task} of round 1 done");
             }
         }
 
         await run.WaitForAsync("gamma", "Holding");
-        Assert.DoesNotContain("Round 0 finished", run.Output("aggregator"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Round 1 finished", run.Output("aggregator"), StringComparison.Ordinal);
         run.Release("gamma");
 
         string log = await run.FinishAsync();
-        Assert.Contains("Round 0 finished", log, StringComparison.Ordinal);
+        Assert.Contains("Round 1 finished", log, StringComparison.Ordinal);
         Assert.Contains("(9 results, 3 models aggregated", log, StringComparison.Ordinal);
-        Assert.Contains("Collaborator gamma is sending task results for train, round 0", log, StringComparison.Ordinal);
+        Assert.Contains("Collaborator gamma is sending task results for train, round 1", log, StringComparison.Ordinal);
         Assert.DoesNotContain("closed by the straggler policy", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Refused", log, StringComparison.Ordinal);
     }
@@ -83,15 +83,15 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
         await run.StartAsync(honest: ["alpha"], held: ["beta", "gamma"]);
 
         // alpha has reported everything; beta is let go only then, so a round closed below the minimum would show "1 of 3".
-        await run.WaitForAsync("alpha", "Task locally_tuned_model_validation of round 0 done");
-        await run.WaitForAsync("alpha", "Task train of round 0 done");
-        await run.WaitForAsync("alpha", "Task aggregated_model_validation of round 0 done");
+        await run.WaitForAsync("alpha", "Task locally_tuned_model_validation of round 1 done");
+        await run.WaitForAsync("alpha", "Task train of round 1 done");
+        await run.WaitForAsync("alpha", "Task aggregated_model_validation of round 1 done");
         run.Release("beta");
-        await run.WaitForAggregatorAsync("Round 0 closed by the straggler policy Percentage: 2 of 3 collaborators reported; missing: gamma");
+        await run.WaitForAggregatorAsync("Round 1 closed by the straggler policy Percentage: 2 of 3 nodes reported; missing: gamma");
         run.Release("gamma");
-        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 0: FailedPrecondition");
+        await run.WaitForAggregatorAsync("Refused task results from gamma for", "round 1: RoundClosed: ");
         string log = await run.FinishAsync();
-        Assert.DoesNotContain("1 of 3 collaborators reported", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 of 3 nodes reported", log, StringComparison.Ordinal);
     }
 
     /// <summary>One federation run: the aggregator, honest CLI collaborators, and held test-side collaborators.</summary>
@@ -101,8 +101,8 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
 
         /// <summary>
         /// Starts the aggregator, then the held collaborators, and the honest ones only once every
-        /// held one has its round-0 tasks: otherwise a held one still backing off from an early
-        /// connection attempt could miss round 0 altogether instead of being late in it.
+        /// held one has its round-1 tasks: otherwise a held one still backing off from an early
+        /// connection attempt could miss round 1 altogether instead of being late in it.
         /// </summary>
         public async Task StartAsync(string[] honest, string[] held)
         {
@@ -111,7 +111,7 @@ public sealed class StragglerTests(StragglerFederation fixture) : IClassFixture<
             {
                 File.Delete(ReleaseFile(name));
                 string workspace = federation.CollaboratorWorkspace(name);
-                _processes[name] = LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, workspace, workspace, name, "0", ReleaseFile(name));
+                _processes[name] = LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, workspace, workspace, name, "1", ReleaseFile(name));
             }
 
             foreach (string name in held)

@@ -33,7 +33,7 @@ public class FlowerClientTaskRunnerTests
         ConfigRecord config = client.Configs.Single();
         Assert.Equal(3, config.GetInt64("local_epochs", -1));
         Assert.Equal("x", config.GetString("note", string.Empty));
-        Assert.Equal(5, config.GetInt64(FlowerClientTaskRunner.RoundKey, -1));
+        Assert.Equal(4, config.GetInt64(FlowerClientTaskRunner.RoundKey, -1));
         Assert.False(config.ContainsKey("epochs"));
         Assert.False(config.ContainsKey("metrics"));
         Assert.Equal(2f, result.Model!["w"].AsReadOnlySpan<float>()[0]);

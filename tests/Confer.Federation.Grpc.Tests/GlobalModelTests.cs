@@ -4,12 +4,12 @@ using Confer.Federation.Grpc.Internal;
 namespace Confer.Federation.Grpc.Tests;
 
 /// <summary>A round's global model is written over only when no download holds it.</summary>
-public class GlobalModelTests
+public class PushedArraysTests
 {
     [Fact]
     public void TryRetire_WhileADownloadHoldsTheModel_IsFalse_AndNoNewDownloadStarts()
     {
-        var model = new GlobalModel(new ModelState([NamedTensor.Create<float>("w", [2], [1f, 2f])]), round: 3);
+        var model = new PushedArrays(new ModelState([NamedTensor.Create<float>("w", [2], [1f, 2f])]), round: 3);
         var lease = model.TryLease();
         Assert.NotNull(lease);
 
@@ -25,7 +25,7 @@ public class GlobalModelTests
     public void Encoded_IsTheSerializedModelWithItsRound_AndSha256IsItsHash()
     {
         var state = new ModelState([NamedTensor.Create<float>("w", [2], [1f, 2f])]);
-        var model = new GlobalModel(state, round: 12);
+        var model = new PushedArrays(state, round: 12);
 
         var bytes = ModelStateSerializer.Serialize(state, new Dictionary<string, string> { ["round"] = "12" });
         Assert.Equal(bytes, model.Encoded.ToArray());

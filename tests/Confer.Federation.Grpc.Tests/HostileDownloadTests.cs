@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Confer.Core;
 using Confer.Federation.Grpc;
-using Confer.Protos.V1;
+using Confer.Protos.V2;
 using Confer.Testing;
 using Google.Protobuf;
 using Grpc.Core;
@@ -37,7 +37,7 @@ public sealed class HostileDownloadTests
         Assert.Equal(0, exit);
         Assert.Equal(2, aggregator.Service.Downloads);
         Assert.Equal(1, aggregator.Service.Uploads);
-        Assert.Contains(logs.Messages, m => m.StartsWith("Refused the global model of round 0:", StringComparison.Ordinal) && m.Contains(reason, StringComparison.Ordinal) && m.Contains("attempt 1 of 3", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Refused the global model of round 1:", StringComparison.Ordinal) && m.Contains(reason, StringComparison.Ordinal) && m.Contains("attempt 1 of 3", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class HostileDownloadTests
 
         IOException error = await Assert.ThrowsAsync<IOException>(() => CollaboratorHost.RunAsync(Options(workspace, aggregator, loggerFactory))).DefaultTimeout();
 
-        Assert.StartsWith("Gave up on the global model of round 0 after 3 downloads that failed their check", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Gave up on the global model of round 1 after 3 downloads that failed their check", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, aggregator.Service.Downloads);
         Assert.Equal(0, aggregator.Service.Uploads);
     }
@@ -107,7 +107,7 @@ public sealed class HostileDownloadTests
     }
 
     /// <summary>Hands out one train task and serves its model corrupted for the first downloads.</summary>
-    private sealed class CorruptingAggregator(byte[] model, string train, Corruption corruption, int corruptDownloads) : Aggregator.AggregatorBase
+    private sealed class CorruptingAggregator(byte[] model, string train, Corruption corruption, int corruptDownloads) : Protos.V2.Grid.GridBase
     {
         private int _downloads;
         private int _uploads;
@@ -116,28 +116,29 @@ public sealed class HostileDownloadTests
 
         public int Uploads => Volatile.Read(ref _uploads);
 
-        public override Task<GetTasksResponse> GetTasks(GetTasksRequest request, ServerCallContext context)
+        public override Task<PullMessagesResponse> PullMessages(PullMessagesRequest request, ServerCallContext context)
         {
             if (Uploads > 0)
             {
-                return Task.FromResult(new GetTasksResponse { Quit = true, RoundsToTrain = 1 });
+                return Task.FromResult(new PullMessagesResponse { Quit = true, Rounds = 1 });
             }
 
-            var response = new GetTasksResponse
+            var response = new PullMessagesResponse { Rounds = 1 };
+            response.Messages.Add(new TaskMessage
             {
-                Round = 0,
-                RoundsToTrain = 1,
-                Model = new ModelInfo { Sha256 = Convert.ToHexStringLower(SHA256.HashData(model)), Size = model.LongLength },
-            };
-            response.Tasks.Add(new TaskAssignment { Name = train, Function = "train_task" });
+                MessageId = $"1/alpha/{train}",
+                Kind = train,
+                Round = 1,
+                Arrays = new ArraysInfo { Sha256 = Convert.ToHexStringLower(SHA256.HashData(model)), Size = model.LongLength },
+            });
             return Task.FromResult(response);
         }
 
-        public override async Task DownloadModel(DownloadModelRequest request, IServerStreamWriter<ModelChunk> responseStream, ServerCallContext context)
+        public override async Task DownloadArrays(DownloadArraysRequest request, IServerStreamWriter<ArrayChunk> responseStream, ServerCallContext context)
         {
             const int Half = 512;
             bool corrupt = Interlocked.Increment(ref _downloads) <= corruptDownloads;
-            ModelChunk Chunk(int offset, int length, byte[]? source = null) => new()
+            ArrayChunk Chunk(int offset, int length, byte[]? source = null) => new()
             {
                 Offset = offset,
                 TotalSize = model.LongLength,
@@ -170,14 +171,14 @@ public sealed class HostileDownloadTests
             }
         }
 
-        public override async Task<UploadResultResponse> UploadResult(IAsyncStreamReader<ResultChunk> requestStream, ServerCallContext context)
+        public override async Task<PushReplyResponse> PushReply(IAsyncStreamReader<ReplyChunk> requestStream, ServerCallContext context)
         {
             while (await requestStream.MoveNext(context.CancellationToken))
             {
             }
 
             Interlocked.Increment(ref _uploads);
-            return new UploadResultResponse();
+            return new PushReplyResponse();
         }
     }
 }

@@ -45,9 +45,9 @@ public class HostingTests
         var logs = new CapturingLoggerProvider();
         using var aggregator = Build(logs, s => s.AddConferAggregator(AggregatorOptions(workspace)));
         await aggregator.StartAsync().DefaultTimeout();
-        var stored = logs.WaitForAsync("Task locally_tuned_model_validation of round 0 done");
+        var stored = logs.WaitForAsync("Task locally_tuned_model_validation of round 1 done");
 
-        // alpha finishes round 0's tasks (acknowledged, so stored); beta never comes, so the round stays open.
+        // alpha finishes round 1's tasks (acknowledged, so stored); beta never comes, so the round stays open.
         using var alpha = Build(logs, s => s.AddConferCollaborator(CollaboratorOptions(workspace, "alpha")));
         await alpha.StartAsync().DefaultTimeout();
         await stored.DefaultTimeout(FederationTimeout);
@@ -58,7 +58,7 @@ public class HostingTests
         var exitCode = await outcome.ExitCode.DefaultTimeout();
         Assert.True(exitCode == FederationOutcome.Stopped, $"exit code {exitCode}, expected {FederationOutcome.Stopped}; the log:\n{string.Join("\n", logs.Messages.Concat(logs.Errors))}");
         Assert.Contains(logs.Messages, m => m.StartsWith("Aggregator stopped before the federation finished", StringComparison.Ordinal));
-        Assert.Single(Directory.EnumerateFiles(Path.Combine(workspace.AggregatorWorkspace, "save/federation/round_0"), "alpha__*.result"), f => f.EndsWith("alpha__locally_tuned_model_validation.result", StringComparison.Ordinal));
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(workspace.AggregatorWorkspace, "save/federation/round_1"), "alpha__*.result"), f => f.EndsWith("alpha__locally_tuned_model_validation.result", StringComparison.Ordinal));
         await Assert.ThrowsAnyAsync<SocketException>(() => ConnectAsync(workspace.Port)).DefaultTimeout();
 
         await alpha.StopAsync().DefaultTimeout();

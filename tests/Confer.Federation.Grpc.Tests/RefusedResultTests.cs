@@ -49,12 +49,12 @@ public sealed class RefusedResultTests
 
             Assert.Equal(1, exitCode);
             var error = Assert.Single(logs.Errors, e => e.Contains("refused what collaborator beta sent", StringComparison.Ordinal));
-            Assert.Contains("InvalidArgument", error, StringComparison.Ordinal);
+            Assert.Contains("NonFiniteValue", error, StringComparison.Ordinal);
             Assert.Contains("NaN", error, StringComparison.Ordinal);
             Assert.Contains("start it again", error, StringComparison.Ordinal);
 
             // The aggregator logged the refusal before answering, and serves on: alpha is still in the federation.
-            Assert.Contains(logs.Messages, m => m.StartsWith("Refused task results from beta for train, round 0: InvalidArgument:", StringComparison.Ordinal));
+            Assert.Contains(logs.Messages, m => m.StartsWith("Refused task results from beta for train, round 1: NonFiniteValue:", StringComparison.Ordinal));
             Assert.False(alpha.IsCompleted);
             await stopAlpha.CancelAsync();
             var stopped = await Record.ExceptionAsync(() => alpha.DefaultTimeout());

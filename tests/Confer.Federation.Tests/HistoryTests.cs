@@ -1,3 +1,4 @@
+using Confer.Federation.Messages;
 using System.Text.Json;
 using Confer.Federation.Tests.TestSupport;
 
@@ -20,7 +21,7 @@ public class HistoryTests
                     LossCentralized = 0.6,
                     MetricsCentralized = MetricRecord.Of("accuracy", 0.75),
                     FitResults = 3,
-                    FitFailures = [new ClientFailure("Seattle", FailureReason.Timeout, "late")],
+                    FitFailures = [new ClientFailure("Seattle", ReasonCode.Timeout, "late")],
                     Seconds = 1.5,
                     ParametersUpdated = true,
                 },

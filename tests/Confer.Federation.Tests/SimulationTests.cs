@@ -1,5 +1,6 @@
 using Confer.Core;
 using Confer.Federation.Clients;
+using Confer.Federation.Messages;
 using Confer.Federation.Strategies;
 using Confer.Federation.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -198,25 +199,25 @@ public class SimulationTests
 
         public Task<ModelState?> InitializeParametersAsync(CancellationToken cancellationToken = default) => inner.InitializeParametersAsync(cancellationToken);
 
-        public IReadOnlyList<ClientInstructions<FitInstructions>> ConfigureFit(int round, ModelState parameters, IClientManager clients) => inner.ConfigureFit(round, parameters, clients);
+        public IReadOnlyList<Message> ConfigureTrain(int round, ModelState parameters, IClientManager clients) => inner.ConfigureTrain(round, parameters, clients);
 
-        public IFitAggregation BeginAggregateFit(int round, ModelState parameters) => new Counting(inner.BeginAggregateFit(round, parameters), folded);
+        public ITrainAggregation BeginAggregateTrain(int round, ModelState parameters) => new Counting(inner.BeginAggregateTrain(round, parameters), folded);
 
-        public IReadOnlyList<ClientInstructions<EvaluateInstructions>> ConfigureEvaluate(int round, ModelState parameters, IClientManager clients) => inner.ConfigureEvaluate(round, parameters, clients);
+        public IReadOnlyList<Message> ConfigureEvaluate(int round, ModelState parameters, IClientManager clients) => inner.ConfigureEvaluate(round, parameters, clients);
 
         public IEvaluateAggregation BeginAggregateEvaluate(int round) => inner.BeginAggregateEvaluate(round);
 
         public Task<CentralizedEvaluation?> EvaluateAsync(int round, ModelState parameters, CancellationToken cancellationToken = default) => inner.EvaluateAsync(round, parameters, cancellationToken);
 
-        private sealed class Counting(IFitAggregation aggregation, Action folded) : IFitAggregation
+        private sealed class Counting(ITrainAggregation aggregation, Action folded) : ITrainAggregation
         {
-            public void Add(string clientId, FitResult result)
+            public void Add(Message reply)
             {
-                aggregation.Add(clientId, result);
+                aggregation.Add(reply);
                 folded();
             }
 
-            public FitAggregate Complete(IReadOnlyList<ClientFailure> failures) => aggregation.Complete(failures);
+            public TrainAggregate Complete(IReadOnlyList<ClientFailure> failures, ModelState? reusable = null) => aggregation.Complete(failures, reusable);
         }
     }
 }

@@ -68,9 +68,7 @@ internal static class PlanFixtures
             minimum_reporting: 2
 
         compression_pipeline:
-          stages:
-            - template: topk
-              settings: {fraction: 0.1}
+          stages: []
 
         """;
 

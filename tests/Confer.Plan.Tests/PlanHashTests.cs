@@ -116,7 +116,7 @@ public sealed class PlanHashTests
         // 120 was written as a whole number; a number setting is always written as a float.
         Assert.Contains("\n    straggler_cutoff_time: 120.0\n", canonical, StringComparison.Ordinal);
         Assert.Contains("\n      - name: \"learning\"\n        percentage: 0.8\n        tasks:\n          - \"aggregated_model_validation\"\n", canonical, StringComparison.Ordinal);
-        Assert.Contains("\n  stages:\n    - settings:\n        fraction: 0.1\n      template: \"topk\"\n", canonical, StringComparison.Ordinal);
+        Assert.Contains("\ncompression_pipeline:\n  stages: []\n", canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("defaults", canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("#", canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("\r", canonical, StringComparison.Ordinal);

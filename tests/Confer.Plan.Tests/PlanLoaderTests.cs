@@ -11,7 +11,7 @@ public sealed class PlanLoaderTests
 
         var plan = workspace.Load();
 
-        Assert.Equal(new AggregatorSettings("save/torch_cnn_init.pbuf", "save/torch_cnn_best.pbuf", "save/torch_cnn_last.pbuf", 10, WriteLogs: true), plan.Aggregator);
+        Assert.Equal(new AggregatorSettings("save/torch_cnn_init.pbuf", "save/torch_cnn_best.pbuf", "save/torch_cnn_last.pbuf", 10, WriteLogs: true, MaxAggregationMemory: 8L << 30), plan.Aggregator);
         Assert.Equal(new CollaboratorSettings(DeltaUpdates: true, OptTreatment.ContinueGlobal), plan.Collaborator);
 
         Assert.Equal("mnist_shards", plan.DataLoader.Name);
@@ -64,9 +64,6 @@ public sealed class PlanLoaderTests
         Assert.Equal("trimmed_mean", plan.Strategy.Name);
         Assert.Equal(0.1, plan.Strategy.Settings.GetNumber("beta"));
         Assert.Equal(new StragglerPolicy(StragglerPolicyKind.CutoffTime, TimeSpan.FromSeconds(120), null, 2), plan.StragglerPolicy);
-        var stage = Assert.Single(plan.CompressionPipeline);
-        Assert.Equal("topk", stage.Name);
-        Assert.Equal(0.1, stage.Settings.GetNumber("fraction"));
 
         Assert.Equal<string>(["alpha", "beta"], plan.AuthorizedCollaborators);
         Assert.True(plan.IsAuthorized("alpha"));
@@ -86,7 +83,7 @@ public sealed class PlanLoaderTests
 
         var plan = workspace.Load();
 
-        Assert.Equal(new AggregatorSettings("save/init.pbuf", "save/best.pbuf", "save/last.pbuf", 3, WriteLogs: false), plan.Aggregator);
+        Assert.Equal(new AggregatorSettings("save/init.pbuf", "save/best.pbuf", "save/last.pbuf", 3, WriteLogs: false, MaxAggregationMemory: 8L << 30), plan.Aggregator);
         Assert.Equal(new CollaboratorSettings(false, OptTreatment.Reset), plan.Collaborator);
         Assert.Equal(32, plan.DataLoader.BatchSize);
         Assert.Null(plan.DataLoader.CollaboratorCount);
@@ -94,7 +91,6 @@ public sealed class PlanLoaderTests
         Assert.Equal("auto", plan.Network.AggregatorAddress);
         Assert.Equal("fedavg", plan.Strategy.Name);
         Assert.Same(StragglerPolicy.WaitForAll, plan.StragglerPolicy);
-        Assert.Empty(plan.CompressionPipeline);
         Assert.Empty(plan.AuthorizedCollaborators);
         Assert.Empty(plan.CollaboratorData);
         Assert.Equal(1.0, Assert.Single(plan.Assigner.TaskGroups).Percentage);
@@ -198,7 +194,7 @@ public sealed class PlanLoaderTests
 
         Assert.Equal((4, 5), (problem.Line, problem.Column));
         Assert.Equal(
-            "Unknown key 'rounds_to_trian' in 'aggregator.settings'. Did you mean 'rounds_to_train'? Allowed keys: init_state_path, best_state_path, last_state_path, rounds_to_train, write_logs.",
+            "Unknown key 'rounds_to_trian' in 'aggregator.settings'. Did you mean 'rounds_to_train'? Allowed keys: init_state_path, best_state_path, last_state_path, rounds_to_train, write_logs, max_aggregation_memory.",
             problem.Message);
     }
 
@@ -275,7 +271,7 @@ public sealed class PlanLoaderTests
         var problem = Assert.Single(workspace.LoadFails().Problems);
 
         Assert.Contains("Unknown strategy 'krumm' in 'strategy'. Did you mean 'krum'?", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("fedavg, fedavgm, fedadam, fedyogi, fedadagrad, fedprox, median, trimmed_mean, krum, multi_krum, geometric_median", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("fedavg, fault_tolerant_fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad, median, trimmed_mean, krum, multi_krum, geometric_median", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -569,7 +565,8 @@ public sealed class PlanLoaderTests
         }
         else
         {
-            Assert.Empty(strategy.Settings);
+            // Only the settings every built-in strategy has.
+            Assert.Equal(["accept_failures", "min_completion_rate_evaluate", "min_completion_rate_fit"], strategy.Settings.Keys.Order(StringComparer.Ordinal));
         }
     }
 
@@ -612,5 +609,42 @@ public sealed class PlanLoaderTests
 
         Assert.Equal(4, problem.Line);
         Assert.Contains("rounds_to_train", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CompressionStages_AreRefusedBecauseNothingAppliesThem()
+    {
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "compression_pipeline:\n  stages:\n    - template: topk\n      settings: {fraction: 0.1}\n");
+
+        var problem = Assert.Single(workspace.LoadFails().Problems);
+
+        Assert.Equal(14, problem.Line);
+        Assert.Contains("Confer does not compress updates yet: nothing would apply them", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EtaL_IsRefusedWithWhatToDoInstead()
+    {
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "strategy:\n  template: fedadam\n  settings:\n    eta_l: 0.1\n");
+
+        var problem = Assert.Single(workspace.LoadFails().Problems);
+
+        Assert.Contains("Unknown key 'eta_l' in 'strategy.settings'", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("Set the collaborators' learning rate in the task runner's settings", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FedProxWithARunnerThatDoesNotApplyMu_IsRefusedAtTheStrategy()
+    {
+        var registry = PlanTypeRegistry.CreateDefault().Add(Confer.Federation.Strategies.StrategyRegistry.Default)
+            .RegisterTaskRunner("plain", SettingsSchema.Empty, new Dictionary<string, SettingsSchema> { ["train_task"] = new([SettingDefinition.Integer("epochs", 1, 1, 1000)]), ["validate_task"] = SettingsSchema.Empty })
+            .RegisterDataLoader("mnist_shards", new SettingsSchema([SettingDefinition.String("data_group_name", "x")]));
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan.Replace("template: torch_cnn", "template: plain", StringComparison.Ordinal) + "strategy:\n  template: fedprox\n  settings:\n    proximal_mu: 0.1\n");
+
+        var exception = Assert.Throws<PlanValidationException>(() => new PlanLoader(registry).Load(workspace.Root));
+
+        var problem = Assert.Single(exception.Problems);
+        Assert.Equal((13, 13), (problem.Line, problem.Column));
+        Assert.Contains("The strategy 'fedprox' sends proximal_mu to the collaborators, but the task runner 'plain' does not apply it", problem.Message, StringComparison.Ordinal);
     }
 }

@@ -5,14 +5,15 @@ namespace Confer.Plan.Tests;
 public sealed class PlanTypeRegistryTests
 {
     [Fact]
-    public void CreateDefault_HasTheBuiltInAssignersStrategiesAndPolicies()
+    public void CreateDefault_HasTheBuiltInAssignersAndPolicies_StrategiesComeFromTheStrategyRegistry()
     {
         var registry = PlanTypeRegistry.CreateDefault();
 
         Assert.Equal(["RandomGroupedAssigner", "StaticGroupedAssigner"], registry.GetRegistrations(PlanComponentKind.Assigner).Select(r => r.Name));
+        Assert.Empty(registry.GetRegistrations(PlanComponentKind.Strategy));
         Assert.Equal(
-            ["fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad", "fedprox", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median"],
-            registry.GetRegistrations(PlanComponentKind.Strategy).Select(r => r.Name));
+            ["fedavg", "fault_tolerant_fedavg", "fedavgm", "fedprox", "fedadam", "fedyogi", "fedadagrad", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median"],
+            registry.Add(Confer.Federation.Strategies.StrategyRegistry.Default).GetRegistrations(PlanComponentKind.Strategy).Select(r => r.Name));
         Assert.Equal(["WaitForAll", "CutoffTime", "Percentage"], registry.GetRegistrations(PlanComponentKind.StragglerPolicy).Select(r => r.Name));
         Assert.Empty(registry.GetRegistrations(PlanComponentKind.TaskRunner));
         Assert.Empty(registry.GetRegistrations(PlanComponentKind.DataLoader));
@@ -21,7 +22,7 @@ public sealed class PlanTypeRegistryTests
     [Fact]
     public void TryGet_FindsNamesAndAliasesIgnoringCase()
     {
-        var registry = PlanTypeRegistry.CreateDefault();
+        var registry = PlanTypeRegistry.CreateDefault().Add(Confer.Federation.Strategies.StrategyRegistry.Default);
 
         Assert.True(registry.TryGet(PlanComponentKind.Strategy, "FedTrimmedAvg", out var trimmed));
         Assert.Equal("trimmed_mean", trimmed.Name);
@@ -78,7 +79,7 @@ public sealed class PlanTypeRegistryTests
     [Fact]
     public void DataLoaderSchema_CanRedefineACommonSetting()
     {
-        var registry = PlanTypeRegistry.CreateDefault().Add(new TestPlanTypes());
+        var registry = PlanTypeRegistry.CreateDefault().Add(Confer.Federation.Strategies.StrategyRegistry.Default).Add(new TestPlanTypes());
         registry.RegisterDataLoader("big_batches", new SettingsSchema([SettingDefinition.Integer("batch_size", 1024, 512, 4096)]));
         using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan.Replace("template: mnist_shards", "template: big_batches\n  settings: {batch_size: 256}", StringComparison.Ordinal));
 

@@ -2,7 +2,7 @@ using Confer.Plan;
 
 namespace Confer.Plan.Tests;
 
-/// <summary>What a workspace assembly would export: a task runner, a data loader and a compression stage.</summary>
+/// <summary>What a workspace assembly would export: a task runner (which applies FedProx's proximal_mu) and a data loader.</summary>
 internal sealed class TestPlanTypes : IPlanTypeExporter
 {
     public void Register(PlanTypeRegistry registry)
@@ -19,7 +19,8 @@ internal sealed class TestPlanTypes : IPlanTypeExporter
             {
                 ["validate_task"] = SettingsSchema.Empty,
                 ["train_task"] = new([SettingDefinition.Integer("epochs", 1, 1, 1000)]),
-            });
+            },
+            clientSettings: ["proximal_mu"]);
         registry.RegisterDataLoader(
             "mnist_shards",
             new SettingsSchema(
@@ -27,8 +28,5 @@ internal sealed class TestPlanTypes : IPlanTypeExporter
                 SettingDefinition.String("data_group_name", "fashion-mnist"),
                 SettingDefinition.Boolean("shuffle", true),
             ]));
-        registry.RegisterCompressionStage(
-            "topk",
-            new SettingsSchema([SettingDefinition.Number("fraction", null, 0, 1, minimumExclusive: true)]));
     }
 }

@@ -1,3 +1,4 @@
+using Confer.Federation.Strategies;
 using Confer.Plan;
 
 namespace Confer.Plan.Tests;
@@ -13,7 +14,7 @@ internal sealed class TestWorkspace : IDisposable
 
     public string Root { get; }
 
-    public static PlanTypeRegistry Registry() => PlanTypeRegistry.CreateDefault().Add(new TestPlanTypes());
+    public static PlanTypeRegistry Registry() => PlanTypeRegistry.CreateDefault().Add(StrategyRegistry.Default).Add(new TestPlanTypes());
 
     public TestWorkspace Write(string relativePath, string text)
     {

@@ -24,7 +24,8 @@ internal static class SimulateCommand
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds.", DefaultValueFactory = _ => 5 };
         var strategy = new Option<string>("--strategy") { Description = $"Strategy: {string.Join(", ", StrategyRegistry.Names)}.", DefaultValueFactory = _ => "fedavg" };
         var fractionFit = new Option<double>("--fraction-fit") { Description = "Fraction of clients that train each round.", DefaultValueFactory = _ => 1.0 };
-        var fractionEvaluate = new Option<double>("--fraction-evaluate") { Description = "Fraction of clients that evaluate each round (0: centralized evaluation only).", DefaultValueFactory = _ => 0.0 };
+        var fractionEvaluate = new Option<double>("--fraction-evaluate") { Description = "Fraction of clients that evaluate each round, each on the share of its partition it holds out (--holdout); 0: centralized evaluation only.", DefaultValueFactory = _ => 0.0 };
+        var holdOut = new Option<double>("--holdout") { Description = "With --fraction-evaluate above 0: the share of each client's partition held out of training to evaluate on.", DefaultValueFactory = _ => 0.1 };
         var minFit = new Option<int?>("--min-fit-clients") { Description = "Fewest clients that train in a round (default: 2, or the client count when fewer)." };
         var minEvaluate = new Option<int?>("--min-evaluate-clients") { Description = "Fewest clients that evaluate in a round (default: 2, or the client count when fewer)." };
         var minAvailable = new Option<int?>("--min-available-clients") { Description = "Fewest clients that must exist to start (default: 2, or the client count when fewer)." };
@@ -53,7 +54,7 @@ internal static class SimulateCommand
 
         var command = new Command("simulate", "Run a federated training of virtual clients in this process (client + strategy, Flower-style).")
         {
-            clients, names, rounds, strategy, fractionFit, fractionEvaluate, minFit, minEvaluate, minAvailable, acceptFailures, strategyOption,
+            clients, names, rounds, strategy, fractionFit, fractionEvaluate, holdOut, minFit, minEvaluate, minAvailable, acceptFailures, strategyOption,
             partition, seed, localEpochs, batchSize, learningRate, momentum, maxParallel, torchThreads, roundTimeout, output, normalize, data, trainLimit, testLimit, app, set,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -82,6 +83,7 @@ internal static class SimulateCommand
                 Strategy = parseResult.GetValue(strategy)!,
                 FractionFit = parseResult.GetValue(fractionFit),
                 FractionEvaluate = parseResult.GetValue(fractionEvaluate),
+                HoldOut = parseResult.GetValue(holdOut),
                 MinFitClients = parseResult.GetValue(minFit),
                 MinEvaluateClients = parseResult.GetValue(minEvaluate),
                 MinAvailableClients = parseResult.GetValue(minAvailable),

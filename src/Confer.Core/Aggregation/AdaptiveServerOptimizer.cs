@@ -10,9 +10,11 @@ namespace Confer.Core.Aggregation;
 /// v_t     = rule(v_{t−1}, Δ²)              // Adagrad, Yogi or Adam
 /// x_{t+1} = x_t + η·m_t / (√v_t + τ)
 /// </code>
-/// with m_{−1} = 0 and v_{−1} = τ² (the paper asks for v_{−1} ≥ τ²; Flower starts v at 0, which
-/// differs from this by at most τ² in v). No Adam-style bias correction is applied, as in the paper
-/// (Flower's FedAdam since 1.5 multiplies η by √(1 − β₂ᵗ)/(1 − β₁ᵗ)).
+/// with m_{−1} = 0 and v_{−1} = 0 by default, as Flower computes them (its own unit tests are
+/// Confer's: FedAdagrad's first step from 0.1 towards a mean of 0.6 with η = 0.1 and τ = 0.5 is
+/// 0.15). <see cref="SecondMomentStart.TauSquared"/> starts v at τ² instead, as the paper asks.
+/// FedAdam also scales η by Adam's bias correction, as Flower does since 1.13 (see
+/// <see cref="FedAdamOptimizer"/>).
 /// </summary>
 /// <remarks>
 /// The state buffers m and v are model states (float64 for float64 tensors, float32 otherwise)
@@ -25,14 +27,13 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
 
     /// <summary>Creates the optimizer with its hyper-parameters.</summary>
     /// <param name="eta">Server learning rate η; finite and greater than zero.</param>
-    /// <param name="etaL">Client learning rate η_l, which the strategy sends to collaborators; finite and greater than zero.</param>
     /// <param name="beta1">Momentum decay β₁, in [0, 1).</param>
     /// <param name="beta2">Second-moment decay β₂, in [0, 1).</param>
     /// <param name="tau">Adaptivity τ; finite and greater than zero.</param>
-    protected AdaptiveServerOptimizer(double eta, double etaL, double beta1, double beta2, double tau)
+    /// <param name="secondMomentStart">Where v starts: 0 (Flower) or τ² (the paper).</param>
+    protected AdaptiveServerOptimizer(double eta, double beta1, double beta2, double tau, SecondMomentStart secondMomentStart)
     {
         RequirePositive(eta, nameof(eta));
-        RequirePositive(etaL, nameof(etaL));
         RequirePositive(tau, nameof(tau));
         if (!(beta1 >= 0 && beta1 < 1))
         {
@@ -45,17 +46,14 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
         }
 
         Eta = eta;
-        EtaL = etaL;
         Beta1 = beta1;
         Beta2 = beta2;
         Tau = tau;
+        SecondMomentStart = secondMomentStart;
     }
 
     /// <summary>Server learning rate η.</summary>
     public double Eta { get; }
-
-    /// <summary>Client learning rate η_l. Not used by the server step; strategies send it to collaborators as their learning rate.</summary>
-    public double EtaL { get; }
 
     /// <summary>Momentum decay β₁.</summary>
     public double Beta1 { get; }
@@ -63,8 +61,11 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
     /// <summary>Second-moment decay β₂ (unused by FedAdagrad).</summary>
     public double Beta2 { get; }
 
-    /// <summary>Adaptivity τ: added to √v in the denominator, and v starts at τ².</summary>
+    /// <summary>Adaptivity τ: added to √v in the denominator (and where v starts, with <see cref="SecondMomentStart.TauSquared"/>).</summary>
     public double Tau { get; }
+
+    /// <summary>Where v starts.</summary>
+    public SecondMomentStart SecondMomentStart { get; }
 
     /// <inheritdoc/>
     public int StepCount { get; private set; }
@@ -76,7 +77,7 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
     public ModelState? V => _v;
 
     /// <inheritdoc/>
-    public ModelState Step(ModelState global, ModelState aggregated)
+    public ModelState Step(ModelState global, ModelState aggregated, int? round = null)
     {
         ArgumentNullException.ThrowIfNull(global);
         UpdateValidator.EnsureSameLayout(global, aggregated, "the aggregated model");
@@ -85,7 +86,7 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
         if (_m is null || _v is null)
         {
             _m = ServerStep.CreateState(global, 0);
-            _v = ServerStep.CreateState(global, Tau * Tau);
+            _v = ServerStep.CreateState(global, SecondMomentStart == SecondMomentStart.TauSquared ? Tau * Tau : 0);
         }
         else
         {
@@ -93,7 +94,7 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
             ServerStep.EnsureStateMatches(global, _v, "v");
         }
 
-        double eta = Eta;
+        double eta = Eta * StepScale(round ?? (StepCount + 1));
         double beta1 = Beta1;
         double tau = Tau;
         ModelState next = ServerStep.Apply(global, aggregated, _m, _v, (x, agg, m, v) =>
@@ -127,6 +128,11 @@ public abstract class AdaptiveServerOptimizer : IServerOptimizer
         _v = parts[1];
         StepCount = stepCount;
     }
+
+    /// <summary>The factor η is scaled by in round <paramref name="round"/>: 1, or FedAdam's bias correction.</summary>
+    /// <param name="round">The round, from 1.</param>
+    /// <returns>The factor.</returns>
+    protected virtual double StepScale(int round) => 1;
 
     /// <summary>The rule that distinguishes Adagrad, Yogi and Adam: v_t from v_{t−1} and Δ².</summary>
     /// <param name="previous">v_{t−1}.</param>

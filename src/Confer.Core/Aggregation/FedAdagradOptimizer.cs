@@ -6,13 +6,13 @@ namespace Confer.Core.Aggregation;
 /// </summary>
 public sealed class FedAdagradOptimizer : AdaptiveServerOptimizer
 {
-    /// <summary>Creates FedAdagrad with the paper's (and Flower's) defaults.</summary>
+    /// <summary>Creates FedAdagrad with Flower's defaults.</summary>
     /// <param name="eta">Server learning rate η. Default 0.1.</param>
-    /// <param name="etaL">Client learning rate η_l. Default 0.1.</param>
     /// <param name="beta1">Momentum decay β₁. Default 0.0 (no momentum: m_t = Δ).</param>
     /// <param name="tau">Adaptivity τ. Default 1e-9.</param>
-    public FedAdagradOptimizer(double eta = 0.1, double etaL = 0.1, double beta1 = 0.0, double tau = 1e-9)
-        : base(eta, etaL, beta1, beta2: 0.0, tau)
+    /// <param name="secondMomentStart">Where v starts. Default 0, as in Flower.</param>
+    public FedAdagradOptimizer(double eta = 0.1, double beta1 = 0.0, double tau = 1e-9, SecondMomentStart secondMomentStart = SecondMomentStart.Zero)
+        : base(eta, beta1, beta2: 0.0, tau, secondMomentStart)
     {
     }
 

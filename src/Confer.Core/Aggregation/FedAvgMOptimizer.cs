@@ -47,7 +47,7 @@ public sealed class FedAvgMOptimizer : IServerOptimizer
     public ModelState? Momentum => _momentum;
 
     /// <inheritdoc/>
-    public ModelState Step(ModelState global, ModelState aggregated)
+    public ModelState Step(ModelState global, ModelState aggregated, int? round = null)
     {
         ArgumentNullException.ThrowIfNull(global);
         UpdateValidator.EnsureSameLayout(global, aggregated, "the aggregated model");

@@ -7,14 +7,14 @@ namespace Confer.Core.Aggregation;
 /// </summary>
 public sealed class FedYogiOptimizer : AdaptiveServerOptimizer
 {
-    /// <summary>Creates FedYogi with the paper's (and Flower's) defaults.</summary>
+    /// <summary>Creates FedYogi with Flower's defaults.</summary>
     /// <param name="eta">Server learning rate η. Default 0.01.</param>
-    /// <param name="etaL">Client learning rate η_l. Default 0.0316.</param>
     /// <param name="beta1">Momentum decay β₁. Default 0.9.</param>
     /// <param name="beta2">Second-moment decay β₂. Default 0.99.</param>
     /// <param name="tau">Adaptivity τ. Default 1e-3.</param>
-    public FedYogiOptimizer(double eta = 0.01, double etaL = 0.0316, double beta1 = 0.9, double beta2 = 0.99, double tau = 1e-3)
-        : base(eta, etaL, beta1, beta2, tau)
+    /// <param name="secondMomentStart">Where v starts. Default 0, as in Flower.</param>
+    public FedYogiOptimizer(double eta = 0.01, double beta1 = 0.9, double beta2 = 0.99, double tau = 1e-3, SecondMomentStart secondMomentStart = SecondMomentStart.Zero)
+        : base(eta, beta1, beta2, tau, secondMomentStart)
     {
     }
 

@@ -19,10 +19,11 @@ public interface IServerOptimizer
     /// <summary>Applies one server step and returns the new global model; the optimizer's state advances.</summary>
     /// <param name="global">The current global model, x_t.</param>
     /// <param name="aggregated">The aggregated client models of this round (e.g. their weighted mean), with <paramref name="global"/>'s layout.</param>
+    /// <param name="round">The round, from 1, for a rule that depends on it (FedAdam's bias correction); null for <see cref="StepCount"/> + 1.</param>
     /// <returns>The new global model, x_{t+1}. Inputs are not modified.</returns>
     /// <exception cref="UpdateRejectedException"><paramref name="aggregated"/> has another layout or a non-finite value; the state is unchanged.</exception>
     /// <exception cref="IncompatibleModelStateException">Restored state does not match <paramref name="global"/>.</exception>
-    ModelState Step(ModelState global, ModelState aggregated);
+    ModelState Step(ModelState global, ModelState aggregated, int? round = null);
 
     /// <summary>
     /// A copy of the optimizer's state as one model state, with tensor names prefixed by the

@@ -11,26 +11,20 @@ internal static partial class AggregatorLog
     [LoggerMessage(101, LogLevel.Warning, "INSECURE: the aggregator serves PLAINTEXT without TLS or client certificates (--insecure). Anyone who can reach {Address} can act as any collaborator. Use this only for local experiments.")]
     public static partial void Insecure(ILogger logger, string address);
 
-    [LoggerMessage(102, LogLevel.Information, "Starting round {Round} of {Rounds}: {Assignments}")]
-    public static partial void RoundStarted(ILogger logger, int round, int rounds, string assignments);
 
     [LoggerMessage(103, LogLevel.Information, "Collaborator {Collaborator} is sending task results for {Task}, round {Round}")]
     public static partial void SendingTaskResults(ILogger logger, string collaborator, string task, int round);
 
-    [LoggerMessage(104, LogLevel.Warning, "Refused task results from {Collaborator} for {Task}, round {Round}: {Status}: {Reason}")]
-    public static partial void ResultRefused(ILogger logger, string collaborator, string task, int round, string status, string reason);
+    [LoggerMessage(104, LogLevel.Warning, "Refused task results from {Collaborator} for {Task}, round {Round}: {Code}: {Reason}")]
+    public static partial void ResultRefused(ILogger logger, string collaborator, string task, int round, string code, string reason);
 
-    [LoggerMessage(105, LogLevel.Warning, "Refused {Method} from {Peer}: {Status}: {Reason}")]
-    public static partial void CallRefused(ILogger logger, string method, string peer, string status, string reason);
+    [LoggerMessage(105, LogLevel.Warning, "Refused {Method} from {Peer}: {Code}: {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, string peer, string code, string reason);
 
     [LoggerMessage(106, LogLevel.Warning, "Refused a TLS connection: {Reason}")]
     public static partial void TlsRefused(ILogger logger, string reason);
 
-    [LoggerMessage(107, LogLevel.Information, "Round {Round}: {Task} {Metric}: {Value:F6} (example-weighted over {Collaborators} collaborators, {Examples} examples)")]
-    public static partial void TaskMetric(ILogger logger, int round, string task, string metric, double value, int collaborators, long examples);
 
-    [LoggerMessage(108, LogLevel.Information, "Round {Round} finished in {Seconds:F4} s ({Results} results, {Aggregated} models aggregated with {Strategy})")]
-    public static partial void RoundFinished(ILogger logger, int round, double seconds, int results, int aggregated, string strategy);
 
     [LoggerMessage(109, LogLevel.Information, "Saved the best model with score {Score:F6} to {Path}")]
     public static partial void SavedBest(ILogger logger, double score, string path);
@@ -41,8 +35,6 @@ internal static partial class AggregatorLog
     [LoggerMessage(111, LogLevel.Information, "Sending quit to collaborator {Collaborator}: the federation is over")]
     public static partial void TellingToQuit(ILogger logger, string collaborator);
 
-    [LoggerMessage(112, LogLevel.Information, "Federation finished: {Rounds} rounds trained")]
-    public static partial void Finished(ILogger logger, int rounds);
 
     [LoggerMessage(113, LogLevel.Warning, "Not every collaborator was told to quit within {Seconds} s; missing: {Missing}")]
     public static partial void QuitGraceExpired(ILogger logger, double seconds, string missing);
@@ -50,8 +42,6 @@ internal static partial class AggregatorLog
     [LoggerMessage(114, LogLevel.Information, "Resuming at round {Round} from {Path} with {Results} acknowledged results already stored")]
     public static partial void Resumed(ILogger logger, int round, string path, int results);
 
-    [LoggerMessage(115, LogLevel.Information, "Round {Round} closed by the straggler policy {Policy}: {Reported} of {Assigned} collaborators reported; missing: {Missing}")]
-    public static partial void RoundCut(ILogger logger, int round, string policy, int reported, int assigned, string missing);
 
     [LoggerMessage(116, LogLevel.Debug, "Stored task results of {Collaborator} for {Task}, round {Round} ({Bytes} bytes) at {Path}")]
     public static partial void ResultStored(ILogger logger, string collaborator, string task, int round, long bytes, string path);

@@ -3,15 +3,16 @@ using Confer.Plan;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using ReasonCode = Confer.Federation.Messages.ReasonCode;
 
 namespace Confer.Federation.Grpc.Internal;
 
 /// <summary>
 /// Checks every call before the service sees it: the client certificate (chain to the federation
 /// CA, dates, revocation), its common name against the claimed collaborator, the authorized list,
-/// the plan hash, and the collaborator's request rate (<see cref="RateLimiter"/>). A refusal names
-/// the check that failed. A request stream that does not parse as the method's messages is refused
-/// with <see cref="StatusCode.InvalidArgument"/>.
+/// the plan hash, and the collaborator's request rate (<see cref="RateLimiter"/>). A refusal carries
+/// the reason code of the check that failed (<see cref="Refusal"/>) and a text naming it. A request
+/// stream that does not parse as the method's messages is refused as malformed.
 /// </summary>
 internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificateValidator? validator, ILogger<CallAuthorizer> logger, TimeProvider time) : Interceptor
 {
@@ -32,7 +33,7 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
         }
         catch (Exception ex) when (IsMalformed(ex))
         {
-            throw Refuse(context, StatusCode.InvalidArgument, $"collaborator '{CollaboratorIdentity.Get(context)}' sent a request stream that is not a valid {typeof(TRequest).Name} message: {(ex.InnerException ?? ex).Message}");
+            throw Refuse(context, StatusCode.InvalidArgument, ReasonCode.Malformed, $"collaborator '{CollaboratorIdentity.Get(context)}' sent a request stream that is not a valid {typeof(TRequest).Name} message: {(ex.InnerException ?? ex).Message}");
         }
     }
 
@@ -48,7 +49,7 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
         var hash = context.RequestHeaders.GetValue(FederationHeaders.PlanHash);
         if (string.IsNullOrEmpty(claimed))
         {
-            throw Refuse(context, StatusCode.Unauthenticated, $"the request has no '{FederationHeaders.Collaborator}' header naming the collaborator");
+            throw Refuse(context, StatusCode.Unauthenticated, ReasonCode.MissingHeader, $"the request has no '{FederationHeaders.Collaborator}' header naming the collaborator");
         }
 
         if (validator is not null)
@@ -57,27 +58,31 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
             var result = validator.Validate(certificate, claimed, plan.AuthorizedCollaborators);
             if (!result.IsAccepted)
             {
-                var status = result.Status switch
+                var (status, reason) = result.Status switch
                 {
-                    CertificateValidationStatus.NameMismatch or CertificateValidationStatus.NotAuthorized or CertificateValidationStatus.Revoked => StatusCode.PermissionDenied,
-                    _ => StatusCode.Unauthenticated,
+                    CertificateValidationStatus.NameMismatch => (StatusCode.PermissionDenied, ReasonCode.NameMismatch),
+                    CertificateValidationStatus.NotAuthorized => (StatusCode.PermissionDenied, ReasonCode.UnknownCollaborator),
+                    CertificateValidationStatus.Revoked or CertificateValidationStatus.UnknownCertificate => (StatusCode.PermissionDenied, ReasonCode.RevokedCertificate),
+                    CertificateValidationStatus.Expired or CertificateValidationStatus.NotYetValid => (StatusCode.Unauthenticated, ReasonCode.ExpiredCertificate),
+                    CertificateValidationStatus.MissingCertificate => (StatusCode.Unauthenticated, ReasonCode.MissingCertificate),
+                    _ => (StatusCode.Unauthenticated, ReasonCode.UntrustedCertificate),
                 };
-                throw Refuse(context, status, $"{result.Status}: {result.Message}");
+                throw Refuse(context, status, reason, $"{result.Status}: {result.Message}");
             }
         }
         else if (!plan.IsAuthorized(claimed))
         {
-            throw Refuse(context, StatusCode.PermissionDenied, $"NotAuthorized: collaborator '{claimed}' is not in plan/cols.yaml");
+            throw Refuse(context, StatusCode.PermissionDenied, ReasonCode.UnknownCollaborator, $"NotAuthorized: collaborator '{claimed}' is not in plan/cols.yaml");
         }
 
         if (!string.Equals(hash, plan.Hash, StringComparison.Ordinal))
         {
-            throw Refuse(context, StatusCode.FailedPrecondition, $"plan hash mismatch: yours {(string.IsNullOrEmpty(hash) ? "(none)" : hash)}, aggregator's {plan.Hash}");
+            throw Refuse(context, StatusCode.FailedPrecondition, ReasonCode.WrongPlanHash, $"plan hash mismatch: yours {(string.IsNullOrEmpty(hash) ? "(none)" : hash)}, aggregator's {plan.Hash}");
         }
 
         if (!_rate.TryAcquire(claimed))
         {
-            throw Refuse(context, StatusCode.ResourceExhausted, _rate.Describe(claimed));
+            throw Refuse(context, StatusCode.ResourceExhausted, ReasonCode.RateLimited, _rate.Describe(claimed));
         }
 
         context.UserState[CollaboratorIdentity.Key] = claimed;
@@ -87,9 +92,9 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
     private static bool IsMalformed(Exception ex) =>
         ex is Google.Protobuf.InvalidProtocolBufferException || ex.InnerException is Google.Protobuf.InvalidProtocolBufferException;
 
-    private RpcException Refuse(ServerCallContext context, StatusCode status, string message)
+    private RpcException Refuse(ServerCallContext context, StatusCode status, ReasonCode reason, string message)
     {
-        AggregatorLog.CallRefused(logger, context.Method, context.Peer, status.ToString(), message);
-        return new RpcException(new Status(status, message));
+        AggregatorLog.CallRefused(logger, context.Method, context.Peer, reason.ToString(), message);
+        return Refusal.Create(status, reason, message);
     }
 }

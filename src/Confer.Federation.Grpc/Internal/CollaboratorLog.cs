@@ -44,6 +44,12 @@ internal static partial class CollaboratorLog
     [LoggerMessage(213, LogLevel.Warning, "The aggregator asks collaborator {Collaborator} to slow down ({Detail}); retrying in {Seconds:F1} s")]
     public static partial void SlowingDown(ILogger logger, string collaborator, string detail, double seconds);
 
+    [LoggerMessage(214, LogLevel.Error, "The aggregator at {Address} refused the TLS handshake of collaborator {Collaborator}, which presented {Certificate}: the aggregator accepts only certificates issued by its federation's CA ({Error}). Check that this workspace was certified by that federation (confer collaborator certify with its signed package, cert/cert_chain.crt from the same CA), then start the collaborator again")]
+    public static partial void HandshakeRefused(ILogger logger, string collaborator, string address, string certificate, string error);
+
+    [LoggerMessage(215, LogLevel.Error, "Task {Task} of round {Round} failed here ({Type}: {Error}); the failure is reported to the aggregator, which counts it as this collaborator's failure of the task")]
+    public static partial void TaskFailed(ILogger logger, string task, int round, string type, string error);
+
     [LoggerMessage(211, LogLevel.Warning, "Collaborator {Collaborator} missed round {Round}: {Detail}; asking for new tasks")]
     public static partial void RoundMovedOn(ILogger logger, string collaborator, int round, string detail);
 }

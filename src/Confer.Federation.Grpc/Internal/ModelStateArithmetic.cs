@@ -10,6 +10,34 @@ internal static class ModelStateArithmetic
 
     public static ModelState Subtract(ModelState a, ModelState b) => Combine(a, b, subtract: true);
 
+    /// <summary>Adds <paramref name="addend"/> into <paramref name="target"/> (same layout): target ← addend + target.</summary>
+    public static void AddInPlace(ModelState target, ModelState addend)
+    {
+        addend.EnsureCompatible(target);
+        for (var i = 0; i < target.Count; i++)
+        {
+            var x = addend[i];
+            var y = target[i];
+            switch (x.ElementType)
+            {
+                case ElementType.Float32:
+                    Apply(x.AsReadOnlySpan<float>(), y.AsSpan<float>(), subtract: false);
+                    break;
+                case ElementType.Float64:
+                    Apply(x.AsReadOnlySpan<double>(), y.AsSpan<double>(), subtract: false);
+                    break;
+                case ElementType.Int64:
+                    Apply(x.AsReadOnlySpan<long>(), y.AsSpan<long>(), subtract: false);
+                    break;
+                case ElementType.Int32:
+                    Apply(x.AsReadOnlySpan<int>(), y.AsSpan<int>(), subtract: false);
+                    break;
+                default:
+                    throw new ModelStateException($"Delta updates are not supported for tensor '{x.Name}' of element type {x.ElementType.DisplayName()}.");
+            }
+        }
+    }
+
     private static ModelState Combine(ModelState a, ModelState b, bool subtract)
     {
         a.EnsureCompatible(b);

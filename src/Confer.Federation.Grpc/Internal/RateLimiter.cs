@@ -13,8 +13,7 @@ internal sealed class RateLimiter(NetworkLimits limits, TimeProvider time)
 {
     private readonly TokenBuckets _buckets = new(limits.RequestBurst, limits.MaxRequestsPerSecond, time);
 
-    /// <summary>How every rate-limit refusal begins, so a collaborator can tell it from the other <c>ResourceExhausted</c> refusals (sizes), which are not worth retrying.</summary>
-    public const string RefusalPrefix = "rate limit:";
+    private const string RefusalPrefix = "rate limit:";
 
     /// <summary>The refusal's text, naming the limit and how to change it.</summary>
     public string Describe(string collaborator) => string.Create(

@@ -3,18 +3,20 @@ using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 using Confer.Core;
+using Confer.Federation.Controllers;
 using Confer.Protos.V1;
+using Confer.Protos.V2;
 using Google.Protobuf;
 
 namespace Confer.Federation.Grpc.Internal;
 
 /// <summary>
-/// The aggregator's durable store: one file per acknowledged task result under
-/// <c>save/federation/round_N/</c> (a length-prefixed <see cref="ResultHeader"/>, then the model
-/// bytes), written aside, fsync'd and renamed before the result is acknowledged; the list of
-/// results a closed round counts (<c>round_N/closed</c>); and the round checkpoint
-/// (<c>checkpoint.pbuf</c>, see <see cref="FederationProgress"/>), rewritten atomically when a
-/// round is aggregated.
+/// The aggregator's durable store: one file per acknowledged reply under
+/// <c>save/federation/round_N/</c> (a length-prefixed <see cref="ReplyHeader"/>, then the arrays'
+/// bytes), written aside, fsync'd and renamed before the reply is acknowledged; the tasks of a
+/// round that were withdrawn (<c>round_N/withdrawn</c>: a straggler cut or a deadline, so a
+/// restart counts the same replies); and the round checkpoint (<c>checkpoint.pbuf</c>, the round
+/// controller's <see cref="RoundCheckpoint"/>), rewritten atomically when a round is aggregated.
 /// </summary>
 /// <remarks>
 /// The result files of an aggregated round are not deleted but kept under <c>spare/</c> and
@@ -24,7 +26,7 @@ namespace Confer.Federation.Grpc.Internal;
 /// A spare holds an old result, is never read, and is cut to the new result's length before the
 /// new result is made durable. The spares are deleted when the federation is over.
 /// </remarks>
-internal sealed class ResultStore
+internal sealed class ResultStore : IRoundCheckpointStore
 {
     /// <summary>Reads a result's model bytes, which are valid only during the call.</summary>
     public delegate TResult ModelBytesFunc<in TState, out TResult>(ReadOnlySpan<byte> bytes, TState state);
@@ -32,10 +34,10 @@ internal sealed class ResultStore
     private const string TemporarySuffix = ".partial";
     private const string SpareDirectoryName = "spare";
     private const string RoundPrefix = "round_";
-    private const string ClosedFileName = "closed";
-    private const string CheckpointFormat = "confer-round-checkpoint-1";
+    private const string WithdrawnFileName = "withdrawn";
+    private const string CheckpointFormat = "confer-round-checkpoint-2";
     private const string GlobalPrefix = "global/";
-    private const string OptimizerPrefix = "optimizer/";
+    private const string StrategyPrefix = "strategy/";
 
     /// <summary>At most this many spare files are kept: enough for a round of a large federation, bounded on disk.</summary>
     private const int MaxSpares = 256;
@@ -43,8 +45,11 @@ internal sealed class ResultStore
     private readonly Lock _spareGate = new();
     private readonly Stack<string> _spares = new();
 
-    public ResultStore(string workspaceDirectory)
+    private readonly string _planHash;
+
+    public ResultStore(string workspaceDirectory, string planHash)
     {
+        _planHash = planHash;
         Directory = Path.Combine(workspaceDirectory, "save", "federation");
         System.IO.Directory.CreateDirectory(Directory);
         if (System.IO.Directory.Exists(SpareDirectory))
@@ -90,15 +95,15 @@ internal sealed class ResultStore
         return target;
     }
 
-    public static string FileName(string collaborator, string task) => $"{collaborator}__{task}.result";
+    public static string FileName(string collaborator, string kind) => $"{collaborator}__{kind}.result";
 
-    /// <summary>Opens a temporary file for an incoming result and writes its header.</summary>
-    public FileStream CreateTemporary(ResultHeader header, out string path)
+    /// <summary>Opens a temporary file for an incoming reply and writes its header.</summary>
+    public FileStream CreateTemporary(ReplyHeader header, out string path)
     {
         var directory = RoundDirectory(header.Round);
         System.IO.Directory.CreateDirectory(directory);
-        path = Path.Combine(directory, $"{FileName(header.Collaborator, header.Task)}.{Guid.NewGuid():N}{TemporarySuffix}");
-        var recycled = header.ModelSize > 0 && TakeSpare(path);
+        path = Path.Combine(directory, $"{FileName(header.Collaborator, header.Kind)}.{Guid.NewGuid():N}{TemporarySuffix}");
+        var recycled = header.ArraysSize > 0 && TakeSpare(path);
         var stream = new FileStream(path, recycled ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         var headerBytes = header.ToByteArray();
         Span<byte> length = stackalloc byte[4];
@@ -140,10 +145,10 @@ internal sealed class ResultStore
     }
 
     /// <summary>Renames a flushed temporary result to its final name and makes the rename durable.</summary>
-    public StoredResult Commit(string temporaryPath, ResultHeader header)
+    public StoredResult Commit(string temporaryPath, ReplyHeader header)
     {
         var directory = RoundDirectory(header.Round);
-        var path = Path.Combine(directory, FileName(header.Collaborator, header.Task));
+        var path = Path.Combine(directory, FileName(header.Collaborator, header.Kind));
         File.Move(temporaryPath, path, overwrite: false);
         AtomicFile.SyncDirectory(directory);
         return new StoredResult(header, path, 4 + header.CalculateSize());
@@ -162,8 +167,8 @@ internal sealed class ResultStore
     }
 
     /// <summary>
-    /// The acknowledged results of a round, after a restart; partial uploads (and files left by an
-    /// interrupted atomic write) are removed. When the round was closed, only the results it counts.
+    /// The acknowledged replies of a round, after a restart; partial uploads (and files left by an
+    /// interrupted atomic write) are removed.
     /// </summary>
     public List<StoredResult> Load(int round)
     {
@@ -174,7 +179,6 @@ internal sealed class ResultStore
             return results;
         }
 
-        var closed = ReadClosed(round);
         foreach (var path in System.IO.Directory.EnumerateFiles(directory).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
@@ -184,7 +188,7 @@ internal sealed class ResultStore
                 continue;
             }
 
-            if (name == ClosedFileName || (closed is not null && !closed.Contains(name)))
+            if (name == WithdrawnFileName)
             {
                 continue;
             }
@@ -203,7 +207,7 @@ internal sealed class ResultStore
         var size = BinaryPrimitives.ReadInt32LittleEndian(length);
         var headerBytes = new byte[size];
         stream.ReadExactly(headerBytes);
-        return new StoredResult(ResultHeader.Parser.ParseFrom(headerBytes), path, 4 + size);
+        return new StoredResult(ReplyHeader.Parser.ParseFrom(headerBytes), path, 4 + size);
     }
 
     /// <summary>Reads the model of a result file (a full or delta state), or null when it has none.</summary>
@@ -282,22 +286,75 @@ internal sealed class ResultStore
         }
     }
 
-    /// <summary>Records, durably, which results a closed round counts (file names, in aggregation order).</summary>
-    public void WriteClosed(int round, IEnumerable<StoredResult> results) =>
-        AtomicFile.Write(Path.Combine(RoundDirectory(round), ClosedFileName), Encoding.UTF8.GetBytes(string.Join('\n', results.Select(r => Path.GetFileName(r.Path)))));
-
-    /// <summary>The file names a closed round counts, or null when the round was not closed.</summary>
-    public HashSet<string>? ReadClosed(int round)
+    /// <summary>Adds, durably, task ids of a round that were withdrawn (no reply to them is taken any more).</summary>
+    public void WriteWithdrawn(int round, IEnumerable<string> messageIds)
     {
-        var path = Path.Combine(RoundDirectory(round), ClosedFileName);
-        return File.Exists(path)
-            ? new HashSet<string>(File.ReadAllText(path, Encoding.UTF8).Split('\n', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal)
-            : null;
+        var all = ReadWithdrawn(round);
+        all.UnionWith(messageIds);
+        System.IO.Directory.CreateDirectory(RoundDirectory(round));
+        AtomicFile.Write(Path.Combine(RoundDirectory(round), WithdrawnFileName), Encoding.UTF8.GetBytes(string.Join('\n', all.Order(StringComparer.Ordinal))));
     }
 
-    /// <summary>The round checkpoint, or null when none was written.</summary>
+    /// <summary>The task ids of a round that were withdrawn; empty when none was.</summary>
+    public HashSet<string> ReadWithdrawn(int round)
+    {
+        var path = Path.Combine(RoundDirectory(round), WithdrawnFileName);
+        return File.Exists(path)
+            ? new HashSet<string>(File.ReadAllText(path, Encoding.UTF8).Split('\n', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal)
+            : new HashSet<string>(StringComparer.Ordinal);
+    }
+
+    /// <summary>The rounds whose stored replies <see cref="Read"/> removed because the checkpoint says they were aggregated.</summary>
+    public List<int> RemovedAtStart { get; } = [];
+
+    /// <summary>Set by <see cref="Read"/> when it moved another run's files aside: where they went, and why.</summary>
+    public (string Path, string? OtherPlanHash, int OtherNextRound)? SetAsideAtStart { get; private set; }
+
+    /// <summary>
+    /// The round checkpoint of this plan, or null when there is none. What belongs to another plan,
+    /// or lies in the store without a checkpoint, is moved aside untouched (<see cref="SetAsideAtStart"/>);
+    /// the folders of rounds the checkpoint says were aggregated, and files a crash left written
+    /// aside, are removed.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is not a checkpoint this version can read.</exception>
-    public FederationProgress? ReadCheckpoint()
+    public RoundCheckpoint? Read()
+    {
+        AtomicFile.DeleteLeftover(CheckpointPath);
+        var read = ReadCheckpoint();
+        if (read is not null && read.Value.PlanHash != _planHash)
+        {
+            SetAsideAtStart = (SetAside(), read.Value.PlanHash, read.Value.Checkpoint.NextRound);
+            return null;
+        }
+
+        if (read is null)
+        {
+            if (HasContent())
+            {
+                SetAsideAtStart = (SetAside(), null, 0);
+            }
+
+            return null;
+        }
+
+        var checkpoint = read.Value.Checkpoint;
+        foreach (var stale in StoredRounds().Where(r => r < checkpoint.NextRound))
+        {
+            DeleteRound(stale);
+            RemovedAtStart.Add(stale);
+        }
+
+        return checkpoint;
+    }
+
+    /// <inheritdoc/>
+    public void Write(RoundCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        WriteCheckpoint(_planHash, checkpoint);
+    }
+
+    private (string PlanHash, RoundCheckpoint Checkpoint)? ReadCheckpoint()
     {
         if (!File.Exists(CheckpointPath))
         {
@@ -315,37 +372,36 @@ internal sealed class ResultStore
 
             var state = ModelStateSerializer.FromProto(proto);
             var global = new ModelState(state.Where(t => t.Name.StartsWith(GlobalPrefix, StringComparison.Ordinal)).Select(t => t.CloneAs(t.Name[GlobalPrefix.Length..])).ToList());
-            var optimizer = new ModelState(state.Where(t => t.Name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)).Select(t => t.CloneAs(t.Name[OptimizerPrefix.Length..])).ToList());
+            var strategy = new ModelState(state.Where(t => t.Name.StartsWith(StrategyPrefix, StringComparison.Ordinal)).Select(t => t.CloneAs(t.Name[StrategyPrefix.Length..])).ToList());
             double? best = metadata.TryGetValue("best_score", out var b) ? double.Parse(b, NumberStyles.Float, CultureInfo.InvariantCulture) : null;
-            return new FederationProgress(
-                metadata["plan_hash"],
+            return (metadata["plan_hash"], new RoundCheckpoint(
                 int.Parse(metadata["next_round"], NumberStyles.None, CultureInfo.InvariantCulture),
-                best,
                 global,
-                optimizer,
-                int.Parse(metadata["optimizer_steps"], NumberStyles.None, CultureInfo.InvariantCulture));
+                strategy,
+                int.Parse(metadata["strategy_steps"], NumberStyles.None, CultureInfo.InvariantCulture),
+                best));
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or ModelStateException or KeyNotFoundException or FormatException or OverflowException or InvalidDataException)
         {
             throw new InvalidDataException(
-                $"The round checkpoint {CheckpointPath} cannot be read ({ex.Message}). It is written atomically, so it was changed by something other than Confer. "
-                + $"Restore it from a backup, or move the folder {Directory} away to start the federation again from round 0.", ex);
+                $"The round checkpoint {CheckpointPath} cannot be read ({ex.Message}). It is written atomically, so it was changed by something other than this version of Confer. "
+                + $"Restore it from a backup, or move the folder {Directory} away to start the federation again from round 1.", ex);
         }
     }
 
-    /// <summary>Writes the round checkpoint atomically: after this returns, a restart resumes at <see cref="FederationProgress.NextRound"/>.</summary>
-    public void WriteCheckpoint(FederationProgress checkpoint)
+    /// <summary>Writes the round checkpoint atomically: after this returns, a restart resumes at <see cref="RoundCheckpoint.NextRound"/>.</summary>
+    private void WriteCheckpoint(string planHash, RoundCheckpoint checkpoint)
     {
         // The tensors are renamed over their own buffers and streamed to the file: no copy of the model.
         var tensors = checkpoint.Global.Select(t => t.ShareAs(GlobalPrefix + t.Name))
-            .Concat(checkpoint.OptimizerState.Select(t => t.ShareAs(OptimizerPrefix + t.Name)))
+            .Concat(checkpoint.StrategyState.Select(t => t.ShareAs(StrategyPrefix + t.Name)))
             .ToList();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = CheckpointFormat,
-            ["plan_hash"] = checkpoint.PlanHash,
+            ["plan_hash"] = planHash,
             ["next_round"] = checkpoint.NextRound.ToString(CultureInfo.InvariantCulture),
-            ["optimizer_steps"] = checkpoint.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
+            ["strategy_steps"] = checkpoint.StrategySteps.ToString(CultureInfo.InvariantCulture),
         };
         if (checkpoint.BestScore is { } best)
         {

@@ -1,6 +1,6 @@
-using Confer.Protos.V1;
+using Confer.Protos.V2;
 
 namespace Confer.Federation.Grpc.Internal;
 
-/// <summary>An acknowledged task result on disk: its header and where its model bytes start.</summary>
-internal sealed record StoredResult(ResultHeader Header, string Path, long ModelOffset);
+/// <summary>An acknowledged reply on disk: its header and where its arrays' bytes start.</summary>
+internal sealed record StoredResult(ReplyHeader Header, string Path, long ModelOffset);

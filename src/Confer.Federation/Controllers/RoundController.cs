@@ -1,76 +1,81 @@
 using Confer.Core;
-using Confer.Core.Aggregation;
-using Confer.Federation.Channels;
-using Confer.Federation.Clients;
 using Confer.Federation.Controllers.Internal;
+using Confer.Federation.Grid;
+using Confer.Federation.Messages;
 using Confer.Federation.Strategies;
 using Microsoft.Extensions.Logging;
 
 namespace Confer.Federation.Controllers;
 
 /// <summary>
-/// Drives rounds of a federation with a strategy over a channel (Flower's <c>Server.fit</c>): each
-/// round, the strategy picks clients and configuration, the controller runs their fit tasks through
-/// the channel, folds the results in the fixed client order, evaluates centrally and then
-/// distributed. It knows nothing of how the channel reaches the clients.
+/// The one round loop of Confer (Flower's <c>Server.fit</c>, OpenFL's aggregator): each round, the
+/// strategy chooses nodes and task messages, the controller sends them over the grid, folds the
+/// replies in the fixed order of the messages, evaluates centrally, then runs distributed
+/// evaluation; it keeps the best and last model and, with a checkpoint store, commits every round
+/// so a restarted run resumes where it was. Simulation, a plan-driven federation over gRPC and
+/// flows all run through this class; only the grid and the strategy differ.
 /// </summary>
 /// <remarks>
-/// A client's failure (exception, timeout, wrong layout, non-finite values, invalid example count)
+/// A node's failure (an error reply, a timeout, a straggler cut, a reply the strategy refuses)
 /// becomes a <see cref="ClientFailure"/> and the round goes on; the strategy decides what failures
-/// mean. Exceptions from the strategy itself, and cancellation, end the run.
+/// mean. Exceptions from the strategy itself, from the grid, and cancellation end the run.
 /// </remarks>
 public sealed class RoundController
 {
     private readonly IStrategy _strategy;
-    private readonly IChannel _channel;
+    private readonly IGrid _grid;
     private readonly RoundControllerOptions _options;
     private readonly ILogger _logger;
+    private readonly PhaseRunner _phases;
 
     /// <summary>Creates a controller.</summary>
     /// <param name="strategy">The strategy.</param>
-    /// <param name="channel">The channel to the clients.</param>
+    /// <param name="grid">The nodes.</param>
     /// <param name="options">How to run; defaults when null.</param>
-    public RoundController(IStrategy strategy, IChannel channel, RoundControllerOptions? options = null)
+    public RoundController(IStrategy strategy, IGrid grid, RoundControllerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(strategy);
-        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(grid);
         _strategy = strategy;
-        _channel = channel;
+        _grid = grid;
         _options = options ?? new RoundControllerOptions();
         _logger = _options.LoggerFactory.CreateLogger("Confer.Federation.RoundController");
+        _phases = new PhaseRunner(grid, _options, _logger);
     }
 
-    /// <summary>Runs all rounds.</summary>
-    /// <param name="cancellationToken">Stops the run: running client tasks are told to stop and awaited, then <see cref="OperationCanceledException"/> is thrown.</param>
-    /// <returns>The history of the run.</returns>
-    /// <exception cref="NotEnoughClientsException">Fewer clients are available than the strategy requires; nothing was run.</exception>
+    /// <summary>Runs the rounds, from the first or from the checkpoint's.</summary>
+    /// <param name="cancellationToken">Stops the run: tasks at work are told to stop, then <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <returns>The history of the rounds this call ran.</returns>
+    /// <exception cref="NotEnoughClientsException">Fewer nodes are available than the strategy requires; nothing was run.</exception>
     public async Task<History> RunAsync(CancellationToken cancellationToken = default)
     {
-        int available = _channel.Clients.Count;
+        int available = _grid.NodeIds.Count;
         if (available < _strategy.RequiredClients)
         {
             throw new NotEnoughClientsException(
-                $"{_strategy.Name} needs at least {_strategy.RequiredClients} available clients (the largest of its minimum available, fit and evaluate clients), but the federation has {available}. Add clients or lower the strategy's minimums.");
+                $"{_strategy.Name} needs at least {_strategy.RequiredClients} available nodes (the largest of its minimum available, fit and evaluate clients), but the federation has {available}. Add nodes or lower the strategy's minimums.");
         }
 
-        ControllerLog.RunStarting(_logger, _options.Rounds, _strategy.Name, available, _options.MaxParallelClients);
+        ControllerLog.RunStarting(_logger, _options.Rounds, _strategy.Name, available);
         int round = 0;
         try
         {
-            ModelState parameters = await InitializeParametersAsync(cancellationToken).ConfigureAwait(false);
-            CentralizedEvaluation? initial = await _strategy.EvaluateAsync(0, parameters, cancellationToken).ConfigureAwait(false);
-            if (initial is not null)
+            (int firstRound, ModelState parameters, double? best, CentralizedEvaluation? initial) = await StartAsync(cancellationToken).ConfigureAwait(false);
+            _options.Listener?.RunStarting(firstRound, parameters);
+            var rounds = new List<RoundRecord>(Math.Max(0, _options.Rounds - firstRound + 1));
+            ModelState? previous = null;
+            for (round = firstRound; round <= _options.Rounds; round++)
             {
-                ControllerLog.CentralizedEvaluated(_logger, 0, initial.Loss, initial.Metrics);
-            }
-
-            var rounds = new List<RoundRecord>(_options.Rounds);
-            for (round = 1; round <= _options.Rounds; round++)
-            {
-                (RoundRecord record, parameters) = await RunRoundAsync(round, parameters, cancellationToken).ConfigureAwait(false);
+                // The model of two rounds back: once the grid holds it no more, the new one may be written into its buffers.
+                ModelState? reusable = previous is not null && !ReferenceEquals(previous, parameters) && _grid.TryReleaseArrays(previous) ? previous : null;
+                (RoundRecord record, ModelState next) = await RunRoundAsync(round, parameters, reusable, cancellationToken).ConfigureAwait(false);
+                best = Commit(record, parameters, next, best);
                 rounds.Add(record);
+                previous = parameters;
+                parameters = next;
             }
 
+            ControllerLog.Finished(_logger, _options.Rounds);
             return new History(_strategy.Name, initial, rounds, parameters);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -78,6 +83,35 @@ public sealed class RoundController
             ControllerLog.RunCancelled(_logger, round);
             throw;
         }
+    }
+
+    /// <summary>Where the run starts: the checkpoint's round, or round 1 from the initial model (committed first, so every stored reply belongs to a checkpointed run).</summary>
+    private async Task<(int Round, ModelState Parameters, double? Best, CentralizedEvaluation? Initial)> StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Checkpoints?.Read() is { } checkpoint)
+        {
+            if (_strategy is IStatefulStrategy stateful)
+            {
+                stateful.ImportState(checkpoint.StrategyState, checkpoint.StrategySteps);
+            }
+            else if (checkpoint.StrategyState.Count > 0)
+            {
+                throw new InvalidDataException($"The round checkpoint holds strategy state, but {_strategy.Name} keeps none.");
+            }
+
+            ControllerLog.ResumedFromCheckpoint(_logger, checkpoint.NextRound, _options.Rounds, checkpoint.StrategySteps);
+            return (checkpoint.NextRound, checkpoint.Global, checkpoint.BestScore, null);
+        }
+
+        ModelState parameters = await InitializeParametersAsync(cancellationToken).ConfigureAwait(false);
+        _options.Checkpoints?.Write(Checkpoint(1, parameters, null));
+        CentralizedEvaluation? initial = await _strategy.EvaluateAsync(0, parameters, cancellationToken).ConfigureAwait(false);
+        if (initial is not null)
+        {
+            ControllerLog.CentralizedEvaluated(_logger, 0, initial.Loss, initial.Metrics);
+        }
+
+        return (1, parameters, null, initial);
     }
 
     private async Task<ModelState> InitializeParametersAsync(CancellationToken cancellationToken)
@@ -88,65 +122,46 @@ public sealed class RoundController
             return parameters;
         }
 
-        // As in Flower: without initial parameters, ask one client (chosen with the run's seed).
-        IReadOnlyList<string> one = new SeededClientManager(_channel.Clients, _options.Seed, 0, RoundPhase.Fit).Sample(1, 1);
-        string client = one[0];
-        ModelState fromClient = await _channel.GetParametersAsync(client, ConfigRecord.Empty, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Client {client} returned no parameters from GetParameters, and the strategy has no initial parameters.");
-        ControllerLog.InitialParametersFromClient(_logger, client);
-        return fromClient;
+        // As in Flower: without initial parameters, ask one node (chosen with the run's seed).
+        string node = new SeededClientManager(_grid.NodeIds, _options.Seed, 0, RoundPhase.Fit).Sample(1, 1)[0];
+        IReadOnlyList<Message> replies = await _grid.SendAndReceiveAsync(
+            [new Message { NodeId = node, Kind = MessageKinds.Query, Round = 0 }],
+            _options.RoundTimeout,
+            _options.TimeProvider,
+            cancellationToken).ConfigureAwait(false);
+        Message reply = replies.Count == 1 ? replies[0] : throw new InvalidOperationException($"Node {node} did not answer the query for initial parameters within the round timeout, and the strategy has no initial parameters.");
+        if (reply.Error is { } error || reply.Arrays is null)
+        {
+            throw new InvalidOperationException($"Node {node} returned no parameters to the query for initial parameters ({reply.Error?.Text ?? "no arrays"}), and the strategy has no initial parameters.");
+        }
+
+        ControllerLog.InitialParametersFromClient(_logger, node);
+        return reply.Arrays.ToModelState();
     }
 
-    private async Task<(RoundRecord Record, ModelState Parameters)> RunRoundAsync(int round, ModelState parameters, CancellationToken cancellationToken)
+    private async Task<(RoundRecord Record, ModelState Parameters)> RunRoundAsync(int round, ModelState parameters, ModelState? reusable, CancellationToken cancellationToken)
     {
         long start = _options.TimeProvider.GetTimestamp();
 
-        // Fit.
-        var fitManager = new SeededClientManager(_channel.Clients, _options.Seed, round, RoundPhase.Fit);
-        IReadOnlyList<ClientInstructions<FitInstructions>> fitTasks = _strategy.ConfigureFit(round, parameters, fitManager);
-        var fitFailures = new List<ClientFailure>();
-        int fitResults = 0;
-        MetricRecord fitMetrics = MetricRecord.Empty;
+        // Training.
+        IReadOnlyList<Message> trainTasks = _strategy.ConfigureTrain(round, parameters, new SeededClientManager(_grid.NodeIds, _options.Seed, round, RoundPhase.Fit));
+        PhaseRunner.Result train = new(0, 0, [], []);
+        MetricRecord trainMetrics = MetricRecord.Empty;
         ModelState next = parameters;
-        if (fitTasks.Count == 0)
+        if (trainTasks.Count == 0)
         {
             ControllerLog.FitSkipped(_logger, round);
         }
         else
         {
-            ControllerLog.FitConfigured(_logger, round, fitTasks.Count);
-            IFitAggregation aggregation = _strategy.BeginAggregateFit(round, parameters);
-            using var guard = new ReadOnlyGuard(fitTasks.Select(t => t.Instructions.Parameters));
-            await OrderedDispatcher.RunAsync(
-                fitTasks,
-                _channel.FitAsync,
-                (index, client, outcome) =>
-                {
-                    ClientFailure? failure = outcome.Failure ?? FoldFit(aggregation, client, outcome.Result!);
-                    if (failure is null)
-                    {
-                        fitResults++;
-                        ControllerLog.ClientFinished(_logger, round, client, "fit", outcome.Result!.ExampleCount, outcome.Elapsed.TotalMilliseconds);
-                    }
-                    else
-                    {
-                        fitFailures.Add(failure);
-                        ControllerLog.ClientFailed(_logger, round, client, "fit", failure.Reason, failure.Message);
-                    }
-
-                    Report(round, RoundPhase.Fit, index + 1, fitTasks.Count, fitFailures.Count);
-                },
-                _options.MaxParallelClients,
-                _options.RoundTimeout,
-                _options.TimeProvider,
-                cancellationToken).ConfigureAwait(false);
-            guard.Verify(round, "fit");
-
-            FitAggregate aggregate = aggregation.Complete(fitFailures);
-            fitMetrics = aggregate.Metrics;
+            ControllerLog.RoundStarted(_logger, round, _options.Rounds, Describe(trainTasks));
+            ITrainAggregation aggregation = _strategy.BeginAggregateTrain(round, parameters);
+            train = await _phases.RunAsync(round, RoundPhase.Fit, trainTasks, aggregation.Add, cancellationToken).ConfigureAwait(false);
+            TrainAggregate aggregate = aggregation.Complete(train.Failures, reusable);
+            trainMetrics = aggregate.Metrics;
             if (aggregate.Parameters is null)
             {
-                ControllerLog.FitNotAggregated(_logger, round, fitResults, fitFailures.Count);
+                ControllerLog.FitNotAggregated(_logger, round, aggregate.Skipped ?? "the strategy aggregated nothing", train.Accepted, train.Failures.Count);
             }
             else
             {
@@ -155,7 +170,7 @@ public sealed class RoundController
         }
 
         // Centralized evaluation of the new global model.
-        Report(round, RoundPhase.CentralizedEvaluate, 0, 0, 0);
+        _options.Progress?.Report(new RoundProgress(round, _options.Rounds, RoundPhase.CentralizedEvaluate, 0, 0, 0));
         CentralizedEvaluation? centralized = await _strategy.EvaluateAsync(round, next, cancellationToken).ConfigureAwait(false);
         if (centralized is not null)
         {
@@ -163,42 +178,14 @@ public sealed class RoundController
         }
 
         // Distributed evaluation.
-        var evaluateManager = new SeededClientManager(_channel.Clients, _options.Seed, round, RoundPhase.Evaluate);
-        IReadOnlyList<ClientInstructions<EvaluateInstructions>> evaluateTasks = _strategy.ConfigureEvaluate(round, next, evaluateManager);
-        var evaluateFailures = new List<ClientFailure>();
-        int evaluateResults = 0;
+        IReadOnlyList<Message> evaluateTasks = _strategy.ConfigureEvaluate(round, next, new SeededClientManager(_grid.NodeIds, _options.Seed, round, RoundPhase.Evaluate));
+        PhaseRunner.Result evaluate = new(0, 0, [], []);
         EvaluateAggregate? evaluated = null;
         if (evaluateTasks.Count > 0)
         {
             IEvaluateAggregation aggregation = _strategy.BeginAggregateEvaluate(round);
-            using var guard = new ReadOnlyGuard(evaluateTasks.Select(t => t.Instructions.Parameters));
-            await OrderedDispatcher.RunAsync(
-                evaluateTasks,
-                _channel.EvaluateAsync,
-                (index, client, outcome) =>
-                {
-                    ClientFailure? failure = outcome.Failure ?? CheckEvaluate(client, outcome.Result!);
-                    if (failure is null)
-                    {
-                        aggregation.Add(client, outcome.Result!);
-                        evaluateResults++;
-                        ControllerLog.ClientFinished(_logger, round, client, "evaluate", outcome.Result!.ExampleCount, outcome.Elapsed.TotalMilliseconds);
-                    }
-                    else
-                    {
-                        evaluateFailures.Add(failure);
-                        ControllerLog.ClientFailed(_logger, round, client, "evaluate", failure.Reason, failure.Message);
-                    }
-
-                    Report(round, RoundPhase.Evaluate, index + 1, evaluateTasks.Count, evaluateFailures.Count);
-                },
-                _options.MaxParallelClients,
-                _options.RoundTimeout,
-                _options.TimeProvider,
-                cancellationToken).ConfigureAwait(false);
-            guard.Verify(round, "evaluate");
-
-            evaluated = aggregation.Complete(evaluateFailures);
+            evaluate = await _phases.RunAsync(round, RoundPhase.Evaluate, evaluateTasks, aggregation.Add, cancellationToken).ConfigureAwait(false);
+            evaluated = aggregation.Complete(evaluate.Failures);
         }
 
         var record = new RoundRecord
@@ -206,66 +193,64 @@ public sealed class RoundController
             Round = round,
             LossDistributed = evaluated?.Loss,
             MetricsDistributed = evaluated?.Metrics ?? MetricRecord.Empty,
-            MetricsDistributedFit = fitMetrics,
+            MetricsDistributedFit = trainMetrics,
             LossCentralized = centralized?.Loss,
             MetricsCentralized = centralized?.Metrics ?? MetricRecord.Empty,
-            FitResults = fitResults,
-            FitFailures = fitFailures,
-            EvaluateResults = evaluateResults,
-            EvaluateFailures = evaluateFailures,
+            FitResults = train.Accepted,
+            ModelsAggregated = ReferenceEquals(next, parameters) ? 0 : train.Models,
+            FitFailures = train.Failures,
+            EvaluateResults = evaluate.Accepted,
+            EvaluateFailures = evaluate.Failures,
             ParametersUpdated = !ReferenceEquals(next, parameters),
+            Reports = [.. train.Reports, .. evaluate.Reports],
             Seconds = _options.TimeProvider.GetElapsedTime(start).TotalSeconds,
         };
-        ControllerLog.RoundCompleted(_logger, round, record.Seconds, fitResults, fitFailures.Count, evaluateResults, evaluateFailures.Count);
-        _options.Progress?.Report(new RoundProgress(round, _options.Rounds, RoundPhase.Completed, fitTasks.Count, fitTasks.Count, fitFailures.Count, record));
+        ControllerLog.RoundFinished(_logger, round, record.Seconds, record.FitResults + record.EvaluateResults, record.ModelsAggregated, _strategy.Name, record.FitFailures.Count + record.EvaluateFailures.Count);
+        _options.Progress?.Report(new RoundProgress(round, _options.Rounds, RoundPhase.Completed, trainTasks.Count, trainTasks.Count, train.Failures.Count, record));
         return (record, next);
     }
 
-    private static ClientFailure? FoldFit(IFitAggregation aggregation, string client, FitResult result)
+    /// <summary>
+    /// Commits a round in the order that makes a crash at any point safe: what the listener writes
+    /// for the aggregated round (best model, metrics: redone identically if the round is redone),
+    /// then the checkpoint (the commit point), then what the listener writes from it (last model).
+    /// </summary>
+    private double? Commit(RoundRecord record, ModelState input, ModelState output, double? best)
     {
-        if (result?.Parameters is null)
+        bool isNewBest = false;
+        ModelState judged = output;
+        if (_options.BestModel is { } criterion)
         {
-            return new ClientFailure(client, FailureReason.ClientError, "The client returned no parameters from Fit.");
-        }
-
-        try
-        {
-            aggregation.Add(client, result);
-            return null;
-        }
-        catch (UpdateRejectedException rejected)
-        {
-            FailureReason reason = rejected.Reason switch
+            judged = criterion.JudgesRoundInput ? input : output;
+            if (criterion.Score(record) is { } score && double.IsFinite(score)
+                && (best is not { } current || (criterion.HigherIsBetter ? score > current : score < current)))
             {
-                UpdateRejectionReason.LayoutMismatch => FailureReason.LayoutMismatch,
-                UpdateRejectionReason.NonFiniteValue => FailureReason.NonFiniteValue,
-                UpdateRejectionReason.InvalidWeight => FailureReason.InvalidExampleCount,
-                _ => FailureReason.Rejected,
-            };
-            return new ClientFailure(client, reason, rejected.Message) { Exception = rejected };
+                best = score;
+                isNewBest = true;
+                ControllerLog.NewBest(_logger, record.Round, criterion.Description, score);
+            }
         }
+
+        var outcome = new RoundOutcome(record, input, output, best, isNewBest, judged);
+        _options.Listener?.RoundAggregated(outcome);
+        _options.Checkpoints?.Write(Checkpoint(record.Round + 1, output, best));
+        _options.Listener?.RoundCommitted(outcome);
+        return best;
     }
 
-    private static ClientFailure? CheckEvaluate(string client, EvaluateResult result)
+    private RoundCheckpoint Checkpoint(int nextRound, ModelState global, double? best)
     {
-        if (result is null)
-        {
-            return new ClientFailure(client, FailureReason.ClientError, "The client returned no result from Evaluate.");
-        }
-
-        if (!double.IsFinite(result.Loss))
-        {
-            return new ClientFailure(client, FailureReason.NonFiniteValue, $"The client's evaluation loss is {result.Loss}; a loss must be finite.");
-        }
-
-        if (result.ExampleCount <= 0)
-        {
-            return new ClientFailure(client, FailureReason.InvalidExampleCount, $"The client evaluated on {result.ExampleCount} examples; the example count must be greater than zero.");
-        }
-
-        return null;
+        (ModelState state, int steps) = _strategy is IStatefulStrategy stateful ? stateful.ExportState() : (ModelState.Empty, 0);
+        return new RoundCheckpoint(nextRound, global, state, steps, best);
     }
 
-    private void Report(int round, RoundPhase phase, int finished, int total, int failures) =>
-        _options.Progress?.Report(new RoundProgress(round, _options.Rounds, phase, finished, total, failures));
+    private static string Describe(IReadOnlyList<Message> tasks)
+    {
+        if (tasks.Count > 20)
+        {
+            return $"{tasks.Count} tasks to {tasks.Select(t => t.NodeId).Distinct(StringComparer.Ordinal).Count()} nodes";
+        }
+
+        return string.Join("; ", tasks.GroupBy(t => t.NodeId, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(", ", g.Select(t => t.Kind))}"));
+    }
 }

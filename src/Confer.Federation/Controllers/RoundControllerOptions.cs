@@ -1,13 +1,13 @@
+using Confer.Plan;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Confer.Federation.Controllers;
 
-/// <summary>How a <see cref="RoundController"/> runs a federation (Flower's <c>ServerConfig</c> and more).</summary>
+/// <summary>How a <see cref="RoundController"/> runs a federation (Flower's <c>ServerConfig</c>, OpenFL's aggregator settings).</summary>
 public sealed class RoundControllerOptions
 {
     private readonly int _rounds = 1;
-    private readonly int _maxParallelClients = Environment.ProcessorCount;
     private readonly TimeSpan? _roundTimeout;
 
     /// <summary>The number of rounds; at least 1. Default 1.</summary>
@@ -17,17 +17,10 @@ public sealed class RoundControllerOptions
         init => _rounds = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Rounds), value, "A run needs at least one round.");
     }
 
-    /// <summary>The most client tasks running at once; at least 1. Default: the number of processor cores.</summary>
-    public int MaxParallelClients
-    {
-        get => _maxParallelClients;
-        init => _maxParallelClients = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxParallelClients), value, "At least one client task must be able to run.");
-    }
-
     /// <summary>
-    /// The longest a round's fit phase, and separately its evaluate phase, may take; a client task
-    /// not finished by then becomes a <see cref="FailureReason.Timeout"/> failure. Default
-    /// <see langword="null"/>: no limit.
+    /// The longest a round's training phase, and separately its evaluation phase, may take; a task
+    /// without a reply by then is withdrawn and becomes a <see cref="Messages.ReasonCode.Timeout"/>
+    /// failure. Default <see langword="null"/>: no limit.
     /// </summary>
     public TimeSpan? RoundTimeout
     {
@@ -37,15 +30,30 @@ public sealed class RoundControllerOptions
             : throw new ArgumentOutOfRangeException(nameof(RoundTimeout), value, "A round timeout must be positive (or null for none).");
     }
 
-    /// <summary>The seed of client sampling: the same seed selects the same clients in every round. Default 0.</summary>
+    /// <summary>
+    /// When a phase may close before every node replied (OpenFL's straggler handling): the nodes
+    /// still out are withdrawn and their late replies refused. Default <see cref="StragglerPolicy.WaitForAll"/>.
+    /// </summary>
+    public StragglerPolicy StragglerPolicy { get; init; } = StragglerPolicy.WaitForAll;
+
+    /// <summary>The seed of node sampling: the same seed selects the same nodes in every round. Default 0.</summary>
     public int Seed { get; init; }
 
-    /// <summary>The clock for timeouts and round durations. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>Where the commit point of each round is kept; <see langword="null"/> (default) keeps none: a stopped run starts over.</summary>
+    public IRoundCheckpointStore? Checkpoints { get; init; }
+
+    /// <summary>Told what each round commits (best and last model files, the metrics file); default none.</summary>
+    public IRoundListener? Listener { get; init; }
+
+    /// <summary>How the best model is judged; <see langword="null"/> (default) judges none.</summary>
+    public BestModelCriterion? BestModel { get; init; }
+
+    /// <summary>The clock for timeouts, straggler cut-offs and round durations. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where the controller logs. Default: nowhere.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>Receives progress after each client task, phase and round; called from worker threads. Default none.</summary>
+    /// <summary>Receives progress after each reply, phase and round; called from worker threads. Default none.</summary>
     public IProgress<RoundProgress>? Progress { get; init; }
 }

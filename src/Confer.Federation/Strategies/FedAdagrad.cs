@@ -12,8 +12,6 @@ namespace Confer.Federation.Strategies;
 /// </summary>
 public sealed class FedAdagrad : FederatedStrategy
 {
-    private FedAdagradOptimizer? _optimizer;
-
     /// <inheritdoc/>
     public override string Name => "FedAdagrad";
 
@@ -23,15 +21,16 @@ public sealed class FedAdagrad : FederatedStrategy
     /// <summary>Momentum decay β₁ in [0, 1) (Flower's <c>beta_1</c>). Default 0.0.</summary>
     public double Beta1 { get; init; } = 0.0;
 
-    /// <summary>Adaptivity τ &gt; 0 (Flower's <c>tau</c>): added to √v, and v starts at τ². Default 1e-9.</summary>
+    /// <summary>Adaptivity τ &gt; 0 (Flower's <c>tau</c>): added to √v. Default 1e-9.</summary>
     public double Tau { get; init; } = 1e-9;
 
-    /// <summary>The optimizer, with its moments, once the first round was aggregated.</summary>
-    public IServerOptimizer? Optimizer => _optimizer;
+    /// <summary>Where the second moment starts: 0 (default), as Flower's; or τ², as the paper's Algorithm 2.</summary>
+    public SecondMomentStart SecondMomentStart { get; init; }
 
     /// <inheritdoc/>
     protected override IParameterAggregation BeginParameterAggregation(int round, ModelState parameters) =>
-        new ServerOptimizerAggregation(parameters, _optimizer ??= CreateOptimizer());
+        BeginServerOptimizerAggregation(round, parameters);
 
-    private FedAdagradOptimizer CreateOptimizer() => new(eta: Eta, beta1: Beta1, tau: Tau);
+    /// <inheritdoc/>
+    protected override IServerOptimizer CreateServerOptimizer() => new FedAdagradOptimizer(eta: Eta, beta1: Beta1, tau: Tau, secondMomentStart: SecondMomentStart);
 }

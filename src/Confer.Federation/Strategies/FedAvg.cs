@@ -1,5 +1,4 @@
 using Confer.Core;
-using Confer.Federation.Strategies.Internal;
 
 namespace Confer.Federation.Strategies;
 
@@ -14,5 +13,5 @@ public sealed class FedAvg : FederatedStrategy
 
     /// <inheritdoc/>
     protected override IParameterAggregation BeginParameterAggregation(int round, ModelState parameters) =>
-        new WeightedMeanAggregation(parameters);
+        BeginWeightedMeanAggregation(parameters);
 }

@@ -11,8 +11,6 @@ namespace Confer.Federation.Strategies;
 /// </summary>
 public sealed class FedAvgM : FederatedStrategy
 {
-    private FedAvgMOptimizer? _optimizer;
-
     /// <inheritdoc/>
     public override string Name => "FedAvgM";
 
@@ -22,10 +20,10 @@ public sealed class FedAvgM : FederatedStrategy
     /// <summary>Server momentum μ in [0, 1) (Flower's <c>server_momentum</c>). Default 0.0 (plain FedAvg).</summary>
     public double ServerMomentum { get; init; }
 
-    /// <summary>The optimizer, with its momentum buffer, once the first round was aggregated.</summary>
-    public IServerOptimizer? Optimizer => _optimizer;
-
     /// <inheritdoc/>
     protected override IParameterAggregation BeginParameterAggregation(int round, ModelState parameters) =>
-        new ServerOptimizerAggregation(parameters, _optimizer ??= new FedAvgMOptimizer(ServerLearningRate, ServerMomentum));
+        BeginServerOptimizerAggregation(round, parameters);
+
+    /// <inheritdoc/>
+    protected override IServerOptimizer CreateServerOptimizer() => new FedAvgMOptimizer(ServerLearningRate, ServerMomentum);
 }

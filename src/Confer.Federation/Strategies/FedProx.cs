@@ -1,5 +1,4 @@
 using Confer.Core;
-using Confer.Federation.Strategies.Internal;
 
 namespace Confer.Federation.Strategies;
 
@@ -36,5 +35,5 @@ public sealed class FedProx : FederatedStrategy
 
     /// <inheritdoc/>
     protected override IParameterAggregation BeginParameterAggregation(int round, ModelState parameters) =>
-        new WeightedMeanAggregation(parameters);
+        BeginWeightedMeanAggregation(parameters);
 }

@@ -12,8 +12,6 @@ namespace Confer.Federation.Strategies;
 /// </summary>
 public sealed class FedYogi : FederatedStrategy
 {
-    private FedYogiOptimizer? _optimizer;
-
     /// <inheritdoc/>
     public override string Name => "FedYogi";
 
@@ -26,15 +24,16 @@ public sealed class FedYogi : FederatedStrategy
     /// <summary>Second-moment decay β₂ in [0, 1) (Flower's <c>beta_2</c>). Default 0.99.</summary>
     public double Beta2 { get; init; } = 0.99;
 
-    /// <summary>Adaptivity τ &gt; 0 (Flower's <c>tau</c>): added to √v, and v starts at τ². Default 1e-3.</summary>
+    /// <summary>Adaptivity τ &gt; 0 (Flower's <c>tau</c>): added to √v. Default 1e-3.</summary>
     public double Tau { get; init; } = 1e-3;
 
-    /// <summary>The optimizer, with its moments, once the first round was aggregated.</summary>
-    public IServerOptimizer? Optimizer => _optimizer;
+    /// <summary>Where the second moment starts: 0 (default), as Flower's; or τ², as the paper's Algorithm 2.</summary>
+    public SecondMomentStart SecondMomentStart { get; init; }
 
     /// <inheritdoc/>
     protected override IParameterAggregation BeginParameterAggregation(int round, ModelState parameters) =>
-        new ServerOptimizerAggregation(parameters, _optimizer ??= CreateOptimizer());
+        BeginServerOptimizerAggregation(round, parameters);
 
-    private FedYogiOptimizer CreateOptimizer() => new(eta: Eta, beta1: Beta1, beta2: Beta2, tau: Tau);
+    /// <inheritdoc/>
+    protected override IServerOptimizer CreateServerOptimizer() => new FedYogiOptimizer(eta: Eta, beta1: Beta1, beta2: Beta2, tau: Tau, secondMomentStart: SecondMomentStart);
 }

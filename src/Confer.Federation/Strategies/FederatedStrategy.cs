@@ -1,6 +1,8 @@
+using System.Globalization;
 using Confer.Core;
 using Confer.Core.Aggregation;
-using Confer.Federation.Clients;
+using Confer.Federation.Messages;
+using Confer.Federation.Strategies.Internal;
 
 namespace Confer.Federation.Strategies;
 
@@ -11,7 +13,7 @@ namespace Confer.Federation.Strategies;
 /// <see cref="BeginParameterAggregation"/>, composed from Confer.Core's aggregators; strategies do
 /// not derive from each other.
 /// </summary>
-public abstract class FederatedStrategy : IStrategy
+public abstract class FederatedStrategy : IStrategy, IStatefulStrategy
 {
     private double _fractionFit = 1.0;
     private double _fractionEvaluate = 1.0;
@@ -19,12 +21,16 @@ public abstract class FederatedStrategy : IStrategy
     private int _minEvaluateClients = 2;
     private int _minAvailableClients = 2;
     private bool _acceptFailures = true;
+    private double _minCompletionRateFit;
+    private double _minCompletionRateEvaluate;
     private ModelState? _initialParameters;
     private Func<int, ConfigRecord>? _onFitConfig;
     private Func<int, ConfigRecord>? _onEvaluateConfig;
     private EvaluateFunction? _evaluate;
     private MetricsAggregationFunction? _fitMetricsAggregation;
     private MetricsAggregationFunction? _evaluateMetricsAggregation;
+    private MeanBuffers? _meanBuffers;
+    private IServerOptimizer? _optimizer;
 
     /// <inheritdoc/>
     public abstract string Name { get; }
@@ -77,6 +83,24 @@ public abstract class FederatedStrategy : IStrategy
         init => _acceptFailures = value;
     }
 
+    /// <summary>
+    /// The least share of a round's training tasks that must give a result, in [0, 1] (Flower's
+    /// <c>FaultTolerantFedAvg.min_completion_rate_fit</c>): below it the round keeps the current
+    /// global model instead of aggregating what came, and says why. Default 0: any result counts.
+    /// </summary>
+    public double MinCompletionRateFit
+    {
+        get => _minCompletionRateFit;
+        init => _minCompletionRateFit = CheckFraction(value, nameof(MinCompletionRateFit));
+    }
+
+    /// <summary>The least share of a round's evaluation tasks that must give a result, in [0, 1] (Flower's <c>min_completion_rate_evaluate</c>); below it the round has no distributed loss. Default 0.</summary>
+    public double MinCompletionRateEvaluate
+    {
+        get => _minCompletionRateEvaluate;
+        init => _minCompletionRateEvaluate = CheckFraction(value, nameof(MinCompletionRateEvaluate));
+    }
+
     /// <summary>The initial global model; <see langword="null"/> (default) takes it from one client.</summary>
     public ModelState? InitialParameters
     {
@@ -119,6 +143,9 @@ public abstract class FederatedStrategy : IStrategy
         init => _evaluateMetricsAggregation = value;
     }
 
+    /// <summary>The server optimizer, with its state, once the first round was aggregated; <see langword="null"/> for a strategy without one (FedAvg, the robust ones).</summary>
+    public IServerOptimizer? Optimizer => _optimizer;
+
     /// <summary>How many clients train out of <paramref name="availableCount"/>: ⌊available × <see cref="FractionFit"/>⌋, at least <see cref="MinFitClients"/>.</summary>
     /// <param name="availableCount">The number of available clients.</param>
     /// <returns>The sample size.</returns>
@@ -140,31 +167,24 @@ public abstract class FederatedStrategy : IStrategy
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<ClientInstructions<FitInstructions>> ConfigureFit(int round, ModelState parameters, IClientManager clients)
+    public IReadOnlyList<Message> ConfigureTrain(int round, ModelState parameters, IClientManager clients)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(clients);
         ConfigRecord config = AddFitConfig(round, OnFitConfig?.Invoke(round) ?? ConfigRecord.Empty);
-        var instructions = new FitInstructions(parameters, config);
         IReadOnlyList<string> sample = clients.Sample(FitSampleSize(clients.AvailableCount), MinAvailableClients);
-        var assignments = new ClientInstructions<FitInstructions>[sample.Count];
-        for (int i = 0; i < sample.Count; i++)
-        {
-            assignments[i] = new ClientInstructions<FitInstructions>(sample[i], instructions);
-        }
-
-        return assignments;
+        return CreateMessages(sample, MessageKinds.Train, round, parameters, config);
     }
 
     /// <inheritdoc/>
-    public IFitAggregation BeginAggregateFit(int round, ModelState parameters)
+    public ITrainAggregation BeginAggregateTrain(int round, ModelState parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return new FitAggregation(this, BeginParameterAggregation(round, parameters));
+        return new TrainAggregation(this, BeginParameterAggregation(round, parameters));
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<ClientInstructions<EvaluateInstructions>> ConfigureEvaluate(int round, ModelState parameters, IClientManager clients)
+    public IReadOnlyList<Message> ConfigureEvaluate(int round, ModelState parameters, IClientManager clients)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(clients);
@@ -173,15 +193,8 @@ public abstract class FederatedStrategy : IStrategy
             return [];
         }
 
-        var instructions = new EvaluateInstructions(parameters, OnEvaluateConfig?.Invoke(round) ?? ConfigRecord.Empty);
         IReadOnlyList<string> sample = clients.Sample(EvaluateSampleSize(clients.AvailableCount), MinAvailableClients);
-        var assignments = new ClientInstructions<EvaluateInstructions>[sample.Count];
-        for (int i = 0; i < sample.Count; i++)
-        {
-            assignments[i] = new ClientInstructions<EvaluateInstructions>(sample[i], instructions);
-        }
-
-        return assignments;
+        return CreateMessages(sample, MessageKinds.Evaluate, round, parameters, OnEvaluateConfig?.Invoke(round) ?? ConfigRecord.Empty);
     }
 
     /// <inheritdoc/>
@@ -198,6 +211,37 @@ public abstract class FederatedStrategy : IStrategy
         return Evaluate(round, parameters, OnEvaluateConfig?.Invoke(round) ?? ConfigRecord.Empty, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public (ModelState State, int Steps) ExportState() =>
+        _optimizer is null ? (ModelState.Empty, 0) : (_optimizer.ExportState(), _optimizer.StepCount);
+
+    /// <inheritdoc/>
+    public void ImportState(ModelState state, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        IServerOptimizer? optimizer = CreateServerOptimizer();
+        if (optimizer is null)
+        {
+            if (state.Count > 0)
+            {
+                throw new InvalidDataException($"The saved strategy state holds server optimizer tensors, but {Name} has no server optimizer.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            optimizer.ImportState(state, steps);
+        }
+        catch (ModelStateException ex)
+        {
+            throw new InvalidDataException($"The saved server optimizer state does not fit {Name}: {ex.Message}", ex);
+        }
+
+        _optimizer = optimizer;
+    }
+
     /// <summary>
     /// Applies the common knobs of <paramref name="settings"/> (those not null) to a strategy
     /// that is not in use yet; used by <see cref="StrategyRegistry"/>.
@@ -211,6 +255,8 @@ public abstract class FederatedStrategy : IStrategy
         _minEvaluateClients = settings.MinEvaluateClients is { } minEvaluate ? CheckCount(minEvaluate, nameof(MinEvaluateClients)) : _minEvaluateClients;
         _minAvailableClients = settings.MinAvailableClients is { } minAvailable ? CheckCount(minAvailable, nameof(MinAvailableClients)) : _minAvailableClients;
         _acceptFailures = settings.AcceptFailures ?? _acceptFailures;
+        _minCompletionRateFit = settings.MinCompletionRateFit is { } fitRate ? CheckFraction(fitRate, nameof(MinCompletionRateFit)) : _minCompletionRateFit;
+        _minCompletionRateEvaluate = settings.MinCompletionRateEvaluate is { } evaluateRate ? CheckFraction(evaluateRate, nameof(MinCompletionRateEvaluate)) : _minCompletionRateEvaluate;
         _initialParameters = settings.InitialParameters ?? _initialParameters;
         _onFitConfig = settings.OnFitConfig ?? _onFitConfig;
         _onEvaluateConfig = settings.OnEvaluateConfig ?? _onEvaluateConfig;
@@ -221,7 +267,7 @@ public abstract class FederatedStrategy : IStrategy
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Name}(fraction_fit={FractionFit}, fraction_evaluate={FractionEvaluate}, min_fit_clients={MinFitClients}, min_evaluate_clients={MinEvaluateClients}, min_available_clients={MinAvailableClients}, accept_failures={AcceptFailures})";
+        string.Create(CultureInfo.InvariantCulture, $"{Name}(fraction_fit={FractionFit}, fraction_evaluate={FractionEvaluate}, min_fit_clients={MinFitClients}, min_evaluate_clients={MinEvaluateClients}, min_available_clients={MinAvailableClients}, accept_failures={AcceptFailures}, min_completion_rate_fit={MinCompletionRateFit}, min_completion_rate_evaluate={MinCompletionRateEvaluate})");
 
     /// <summary>Starts the maths of one round's fit aggregation.</summary>
     /// <param name="round">The round, 1-based.</param>
@@ -229,11 +275,59 @@ public abstract class FederatedStrategy : IStrategy
     /// <returns>The parameter aggregation.</returns>
     protected abstract IParameterAggregation BeginParameterAggregation(int round, ModelState parameters);
 
+    /// <summary>The server optimizer of a FedOpt-style strategy (FedAvgM, FedAdam, FedYogi, FedAdagrad), made once and kept across rounds; the default, <see langword="null"/>, is none.</summary>
+    /// <returns>A new optimizer, or <see langword="null"/>.</returns>
+    protected virtual IServerOptimizer? CreateServerOptimizer() => null;
+
+    /// <summary>The weighted mean of the round's arrays followed by one step of the server optimizer (see <see cref="CreateServerOptimizer"/>).</summary>
+    /// <param name="round">The round, from 1.</param>
+    /// <param name="parameters">The global model the nodes trained from.</param>
+    /// <returns>The parameter aggregation.</returns>
+    protected IParameterAggregation BeginServerOptimizerAggregation(int round, ModelState parameters)
+    {
+        IServerOptimizer optimizer = _optimizer ??= CreateServerOptimizer()
+            ?? throw new InvalidOperationException($"{Name} has no server optimizer; override CreateServerOptimizer.");
+        return new ServerOptimizerAggregation(parameters, RentMeanBuffers(parameters), optimizer, round);
+    }
+
+    /// <summary>The example-weighted mean of the round's arrays, in buffers this strategy keeps from round to round.</summary>
+    /// <param name="parameters">The global model the nodes trained from.</param>
+    /// <returns>The parameter aggregation.</returns>
+    protected IParameterAggregation BeginWeightedMeanAggregation(ModelState parameters) => new WeightedMeanAggregation(RentMeanBuffers(parameters));
+
     /// <summary>Adds the strategy's own entries to a round's fit configuration (FedProx adds <c>proximal_mu</c>). The default adds nothing.</summary>
     /// <param name="round">The round.</param>
     /// <param name="config">The configuration from <see cref="OnFitConfig"/>.</param>
     /// <returns>The configuration sent to clients.</returns>
     protected virtual ConfigRecord AddFitConfig(int round, ConfigRecord config) => config;
+
+    /// <summary>
+    /// The weighted-mean buffers for <paramref name="parameters"/>'s layout, kept by this strategy
+    /// from round to round so that aggregating allocates nothing model-sized. One round's
+    /// aggregation uses them at a time.
+    /// </summary>
+    private MeanBuffers RentMeanBuffers(ModelState parameters) => _meanBuffers = MeanBuffers.For(parameters, _meanBuffers);
+
+    private static Message[] CreateMessages(IReadOnlyList<string> nodes, string kind, int round, ModelState parameters, ConfigRecord config)
+    {
+        // One record for every node: the grid sends (or shares) the one model.
+        ArrayRecord arrays = ArrayRecord.From(parameters);
+        var messages = new Message[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            messages[i] = new Message { NodeId = nodes[i], Kind = kind, Round = round, Config = config, Arrays = arrays };
+        }
+
+        return messages;
+    }
+
+    private static string? CompletionShortfall(int results, int failures, double minimum, string phase)
+    {
+        double rate = results / (double)Math.Max(1, results + failures);
+        return minimum > 0 && rate < minimum
+            ? string.Create(CultureInfo.InvariantCulture, $"only {results} of {results + failures} {phase} tasks gave a result ({rate:P0}), below the strategy's min_completion_rate_{phase} of {minimum:P0}")
+            : null;
+    }
 
     private static double CheckFraction(double value, string name) =>
         value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is a fraction of the available clients and must be between 0 and 1.");
@@ -241,33 +335,44 @@ public abstract class FederatedStrategy : IStrategy
     private static int CheckCount(int value, string name) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} is a number of clients and must not be negative.");
 
-    private sealed class FitAggregation(FederatedStrategy strategy, IParameterAggregation parameters) : IFitAggregation
+    private sealed class TrainAggregation(FederatedStrategy strategy, IParameterAggregation parameters) : ITrainAggregation
     {
         private readonly List<(long ExampleCount, MetricRecord Metrics)> _metrics = [];
         private int _count;
 
-        public void Add(string clientId, FitResult result)
+        public void Add(Message reply)
         {
-            ArgumentNullException.ThrowIfNull(result);
-            parameters.Add(clientId, result);
+            ArgumentNullException.ThrowIfNull(reply);
+            ArrayRecord arrays = reply.Arrays ?? throw new UpdateRejectedException($"The reply of {reply.NodeId} to {reply.Kind} carries no parameters.");
+            parameters.Add(reply.NodeId, arrays, reply.ExampleCount);
             _count++;
             if (strategy.FitMetricsAggregation is not null)
             {
-                _metrics.Add((result.ExampleCount, result.Metrics));
+                _metrics.Add((reply.ExampleCount, reply.Metrics));
             }
         }
 
-        public FitAggregate Complete(IReadOnlyList<ClientFailure> failures)
+        public TrainAggregate Complete(IReadOnlyList<ClientFailure> failures, ModelState? reusable = null)
         {
             ArgumentNullException.ThrowIfNull(failures);
-            if (_count == 0 || (failures.Count > 0 && !strategy.AcceptFailures))
+            if (_count == 0)
             {
-                return new FitAggregate(null, MetricRecord.Empty);
+                return new TrainAggregate(null, MetricRecord.Empty) { Skipped = "no training task gave a result" };
             }
 
-            ModelState next = parameters.Complete();
+            if (failures.Count > 0 && !strategy.AcceptFailures)
+            {
+                return new TrainAggregate(null, MetricRecord.Empty) { Skipped = $"{failures.Count} training task(s) failed and the strategy does not accept failures" };
+            }
+
+            if (CompletionShortfall(_count, failures.Count, strategy.MinCompletionRateFit, "fit") is { } shortfall)
+            {
+                return new TrainAggregate(null, MetricRecord.Empty) { Skipped = shortfall };
+            }
+
+            ModelState next = parameters.Complete(reusable);
             MetricRecord metrics = strategy.FitMetricsAggregation?.Invoke(_metrics) ?? MetricRecord.Empty;
-            return new FitAggregate(next, metrics);
+            return new TrainAggregate(next, metrics);
         }
     }
 
@@ -277,18 +382,39 @@ public abstract class FederatedStrategy : IStrategy
         private double _weightedLoss;
         private double _examples;
 
-        public void Add(string clientId, EvaluateResult result)
+        public void Add(Message reply)
         {
-            ArgumentNullException.ThrowIfNull(result);
-            _weightedLoss += result.ExampleCount * result.Loss;
-            _examples += result.ExampleCount;
-            _metrics.Add((result.ExampleCount, result.Metrics));
+            ArgumentNullException.ThrowIfNull(reply);
+            if (!reply.Metrics.TryGetValue(MessageKeys.Loss, out double loss) || !double.IsFinite(loss))
+            {
+                throw new UpdateRejectedException(
+                    $"The evaluation loss of {reply.NodeId} is {(reply.Metrics.ContainsKey(MessageKeys.Loss) ? loss.ToString(CultureInfo.InvariantCulture) : "missing")}; a loss must be finite.",
+                    UpdateRejectionReason.NonFiniteValue,
+                    null,
+                    null,
+                    loss);
+            }
+
+            if (reply.ExampleCount <= 0)
+            {
+                throw new UpdateRejectedException(
+                    $"{reply.NodeId} evaluated on {reply.ExampleCount} examples; the example count must be greater than zero.",
+                    UpdateRejectionReason.InvalidWeight,
+                    null,
+                    null,
+                    reply.ExampleCount);
+            }
+
+            _weightedLoss += reply.ExampleCount * loss;
+            _examples += reply.ExampleCount;
+            _metrics.Add((reply.ExampleCount, WithoutLoss(reply.Metrics)));
         }
 
         public EvaluateAggregate Complete(IReadOnlyList<ClientFailure> failures)
         {
             ArgumentNullException.ThrowIfNull(failures);
-            if (_metrics.Count == 0 || (failures.Count > 0 && !strategy.AcceptFailures))
+            if (_metrics.Count == 0 || (failures.Count > 0 && !strategy.AcceptFailures)
+                || CompletionShortfall(_metrics.Count, failures.Count, strategy.MinCompletionRateEvaluate, "evaluate") is not null)
             {
                 return new EvaluateAggregate(null, MetricRecord.Empty);
             }
@@ -296,5 +422,8 @@ public abstract class FederatedStrategy : IStrategy
             MetricRecord metrics = strategy.EvaluateMetricsAggregation?.Invoke(_metrics) ?? MetricRecord.Empty;
             return new EvaluateAggregate(_weightedLoss / _examples, metrics);
         }
+
+        private static MetricRecord WithoutLoss(MetricRecord metrics) =>
+            metrics.ContainsKey(MessageKeys.Loss) ? new MetricRecord(metrics.Where(m => m.Key != MessageKeys.Loss)) : metrics;
     }
 }

@@ -3,7 +3,7 @@ using Confer.Core;
 namespace Confer.Federation.Strategies;
 
 /// <summary>
-/// Knobs for <see cref="StrategyRegistry.Create"/>: the common ones of
+/// Knobs for <see cref="StrategyRegistry.Create(string, StrategySettings?)"/>: the common ones of
 /// <see cref="FederatedStrategy"/> (null keeps the strategy's default) and the strategy's own in
 /// <see cref="Options"/>, under Flower's names (<c>proximal_mu</c>, <c>eta</c>, <c>beta_1</c>, ...).
 /// </summary>
@@ -26,6 +26,12 @@ public sealed record StrategySettings
 
     /// <summary>See <see cref="FederatedStrategy.AcceptFailures"/>.</summary>
     public bool? AcceptFailures { get; init; }
+
+    /// <summary>See <see cref="FederatedStrategy.MinCompletionRateFit"/>.</summary>
+    public double? MinCompletionRateFit { get; init; }
+
+    /// <summary>See <see cref="FederatedStrategy.MinCompletionRateEvaluate"/>.</summary>
+    public double? MinCompletionRateEvaluate { get; init; }
 
     /// <summary>See <see cref="FederatedStrategy.InitialParameters"/>.</summary>
     public ModelState? InitialParameters { get; init; }

@@ -18,8 +18,9 @@ namespace Confer.Federation.TaskRunners;
 /// <remarks>
 /// The configuration passed to the client holds the task's scalar <c>kwargs</c> (booleans,
 /// integers, numbers, strings; not <c>apply</c> or <c>metrics</c>), renamed by
-/// <see cref="FlowerClientTaskRunnerOptions.ConfigKeys"/>, and <c>server_round</c>: the round
-/// counted from 1, as Flower counts it (Confer's rounds count from 0). One instance serves one
+/// <see cref="FlowerClientTaskRunnerOptions.ConfigKeys"/>, then the strategy's settings the task
+/// message carries (<see cref="TaskRequest.Config"/>: FedProx's <c>proximal_mu</c>), and
+/// <c>server_round</c>: the round, from 1, as Flower and Confer count it. One instance serves one
 /// collaborator for the whole federation; the client is disposed with it.
 /// </remarks>
 public sealed class FlowerClientTaskRunner : ITaskRunner
@@ -65,6 +66,7 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
     /// <param name="taskFunctions">The task functions and their <c>kwargs</c>; <see langword="null"/> for <see cref="DefaultTaskFunctions"/>.</param>
     /// <param name="options">Metric and configuration names; <see langword="null"/> for none.</param>
     /// <param name="description">One line of documentation.</param>
+    /// <param name="clientSettings">The strategy settings the client's training applies (e.g. <c>proximal_mu</c>); default none.</param>
     /// <returns>The registration.</returns>
     public static TaskRunnerRegistration CreateRegistration(
         string name,
@@ -73,7 +75,8 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
         SettingsSchema? settings = null,
         IReadOnlyDictionary<string, SettingsSchema>? taskFunctions = null,
         FlowerClientTaskRunnerOptions? options = null,
-        string description = "")
+        string description = "",
+        IEnumerable<string>? clientSettings = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(createClient);
@@ -86,6 +89,7 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
             Create = context => new FlowerClientTaskRunner(createClient(context), options),
             CreateInitialModel = createInitialModel,
             Description = description.Length == 0 ? "A Flower-style client (IClient) behind the plan's tasks." : description,
+            ClientSettings = [.. clientSettings ?? []],
         };
     }
 
@@ -94,7 +98,7 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
     {
         ArgumentNullException.ThrowIfNull(request);
         TaskPlan task = request.Task;
-        ConfigRecord config = CreateConfig(task, request.Round);
+        ConfigRecord config = CreateConfig(task, request.Round, request.Config);
         switch (task.Function)
         {
             case TrainFunction:
@@ -140,9 +144,9 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
                 $"The task '{task.Name}' (apply: local) of round {round} validates the model this collaborator trained in round {round}, but no '{TrainFunction}' task has run here in that round. "
                 + "Put a training task before it in the same task group, or make it apply: global.");
 
-    private ConfigRecord CreateConfig(TaskPlan task, int round)
+    private ConfigRecord CreateConfig(TaskPlan task, int round, ConfigRecord strategyConfig)
     {
-        var values = new List<KeyValuePair<string, Scalar>>(task.Kwargs.Count + 1);
+        var values = new List<KeyValuePair<string, ConfigValue>>(task.Kwargs.Count + 1);
         foreach ((string key, PlanValue value) in task.Kwargs)
         {
             if (key is "apply" or "metrics")
@@ -150,12 +154,12 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
                 continue;
             }
 
-            Scalar? scalar = value.Kind switch
+            ConfigValue? scalar = value.Kind switch
             {
-                PlanValueKind.Boolean => (Scalar?)Scalar.FromBoolean(value.AsBoolean()),
-                PlanValueKind.Integer => Scalar.FromInt64(value.AsInteger()),
-                PlanValueKind.Number => Scalar.FromDouble(value.AsNumber()),
-                PlanValueKind.String => Scalar.FromString(value.AsString()),
+                PlanValueKind.Boolean => (ConfigValue?)ConfigValue.FromBoolean(value.AsBoolean()),
+                PlanValueKind.Integer => ConfigValue.FromInt64(value.AsInteger()),
+                PlanValueKind.Number => ConfigValue.FromDouble(value.AsNumber()),
+                PlanValueKind.String => ConfigValue.FromString(value.AsString()),
                 _ => null,
             };
             if (scalar is { } s)
@@ -164,7 +168,8 @@ public sealed class FlowerClientTaskRunner : ITaskRunner
             }
         }
 
-        values.Add(new(RoundKey, Scalar.FromInt64(round + 1L)));
+        values.AddRange(strategyConfig);
+        values.Add(new(RoundKey, ConfigValue.FromInt64(round)));
         return new ConfigRecord(values);
     }
 

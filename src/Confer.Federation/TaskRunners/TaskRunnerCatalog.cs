@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Federation.Strategies;
 using Confer.Plan;
 
 namespace Confer.Federation.TaskRunners;
@@ -61,9 +62,10 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
         return this;
     }
 
-    /// <summary>A plan registry with the built-ins and everything in this catalog.</summary>
+    /// <summary>A plan registry with the built-ins, the strategies of <paramref name="strategies"/> (default: <see cref="StrategyRegistry.Default"/>) and everything in this catalog.</summary>
+    /// <param name="strategies">The strategies plans may name; null for the built-in ones.</param>
     /// <returns>The registry.</returns>
-    public PlanTypeRegistry CreatePlanRegistry() => PlanTypeRegistry.CreateDefault().Add(this);
+    public PlanTypeRegistry CreatePlanRegistry(StrategyRegistry? strategies = null) => PlanTypeRegistry.CreateDefault().Add(strategies ?? StrategyRegistry.Default).Add(this);
 
     /// <inheritdoc />
     public void Register(PlanTypeRegistry registry)
@@ -71,7 +73,7 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
         ArgumentNullException.ThrowIfNull(registry);
         foreach (var runner in _runners.Values)
         {
-            registry.RegisterTaskRunner(runner.Name, runner.Settings, runner.TaskFunctions, runner.Description);
+            registry.RegisterTaskRunner(runner.Name, runner.Settings, runner.TaskFunctions, runner.Description, runner.ClientSettings);
         }
 
         foreach (var (name, loader) in _dataLoaders)

@@ -28,6 +28,9 @@ public sealed record TaskRunnerRegistration
     /// </summary>
     public Func<FederationPlan, int, ModelState>? CreatePlanInitialModel { get; init; }
 
+    /// <summary>The config keys from the strategy its task functions apply, e.g. <c>proximal_mu</c> for a runner that adds FedProx's proximal term; default none (a plan whose strategy sends one is then refused).</summary>
+    public System.Collections.Immutable.ImmutableArray<string> ClientSettings { get; init; } = [];
+
     /// <summary>One line of documentation.</summary>
     public string Description { get; init; } = string.Empty;
 }

@@ -1,6 +1,6 @@
 namespace Confer.Plan.Internal;
 
-/// <summary>The assigners, strategies and straggler policies every registry starts with.</summary>
+/// <summary>The assigners and straggler policies every registry starts with (strategies come from Confer.Federation's strategy registry).</summary>
 internal static class BuiltInPlanTypes
 {
     public const string RandomGroupedAssigner = "RandomGroupedAssigner";
@@ -13,7 +13,6 @@ internal static class BuiltInPlanTypes
     public static void RegisterAll(PlanTypeRegistry registry)
     {
         RegisterAssigners(registry);
-        RegisterStrategies(registry);
         RegisterStragglerPolicies(registry);
     }
 
@@ -50,56 +49,6 @@ internal static class BuiltInPlanTypes
             Settings = new SettingsSchema([SettingDefinition.ObjectList("task_groups", staticGroup, required: true, allowEmpty: false, description: "The task groups with their collaborators.")]),
             Description = "Each task group names its collaborators explicitly.",
         });
-    }
-
-    private static void RegisterStrategies(PlanTypeRegistry registry)
-    {
-        static SettingDefinition Eta(double value) => SettingDefinition.Number("eta", value, 0, null, minimumExclusive: true, description: "Server learning rate.");
-        static SettingDefinition EtaL(double value) => SettingDefinition.Number("eta_l", value, 0, null, minimumExclusive: true, description: "Client learning rate, sent to collaborators.");
-        static SettingDefinition Beta1(double value) => SettingDefinition.Number("beta_1", value, 0, 1, maximumExclusive: true, description: "Momentum decay, in [0, 1).");
-        static SettingDefinition Beta2(double value) => SettingDefinition.Number("beta_2", value, 0, 1, maximumExclusive: true, description: "Second-moment decay, in [0, 1).");
-        static SettingDefinition Tau(double value) => SettingDefinition.Number("tau", value, 0, null, minimumExclusive: true, description: "Adaptivity, > 0.");
-        var malicious = SettingDefinition.Integer("num_malicious_clients", 0, 0, description: "The number f of Byzantine collaborators tolerated.");
-
-        void Add(string name, string description, SettingDefinition[] settings, params string[] aliases) => registry.Register(new PlanTypeRegistration
-        {
-            Kind = PlanComponentKind.Strategy,
-            Name = name,
-            Settings = new SettingsSchema(settings),
-            Aliases = [.. aliases],
-            Description = description,
-        });
-
-        Add(FedAvg, "Example-weighted mean (McMahan et al., 2017).", []);
-        Add("fedavgm", "Weighted mean with server momentum (Hsu et al., 2019).",
-        [
-            SettingDefinition.Number("server_learning_rate", 1.0, 0, null, minimumExclusive: true, description: "Server learning rate."),
-            SettingDefinition.Number("server_momentum", 0.0, 0, 1, maximumExclusive: true, description: "Server momentum, in [0, 1)."),
-        ]);
-        Add("fedadam", "Server-side Adam on the mean update (Reddi et al., 2021).", [Eta(0.1), EtaL(0.1), Beta1(0.9), Beta2(0.99), Tau(1e-9)]);
-        Add("fedyogi", "Server-side Yogi on the mean update (Reddi et al., 2021).", [Eta(0.01), EtaL(0.0316), Beta1(0.9), Beta2(0.99), Tau(1e-3)]);
-        Add("fedadagrad", "Server-side Adagrad on the mean update (Reddi et al., 2021).", [Eta(0.1), EtaL(0.1), Beta1(0.0), Tau(1e-9)]);
-        Add("fedprox", "Weighted mean; collaborators add a proximal term to their loss (Li et al., 2020).",
-        [
-            SettingDefinition.Number("proximal_mu", null, 0, description: "Weight of the proximal term, >= 0."),
-        ]);
-        Add("median", "Element-wise median (Yin et al., 2018).", [], "fedmedian");
-        Add("trimmed_mean", "Element-wise trimmed mean (Yin et al., 2018).",
-        [
-            SettingDefinition.Number("beta", 0.2, 0, 0.5, maximumExclusive: true, description: "Fraction cut from each end, in [0, 0.5)."),
-        ], "fedtrimmedavg", "trimmedmean");
-        Add("krum", "The update closest to its neighbours (Blanchard et al., 2017).", [malicious]);
-        Add("multi_krum", "Mean of the m updates closest to their neighbours (El Mhamdi et al., 2018).",
-        [
-            malicious,
-            SettingDefinition.Integer("num_clients_to_keep", null, 1, description: "The number m of updates averaged."),
-        ], "multikrum");
-        Add("geometric_median", "Weighted geometric median by smoothed Weiszfeld iterations (Pillutla et al., 2019).",
-        [
-            SettingDefinition.Integer("max_iterations", 4, 1, description: "Weiszfeld iterations."),
-            SettingDefinition.Number("eps", 1e-5, 0, null, minimumExclusive: true, description: "Smoothing of the distances."),
-            SettingDefinition.Number("ftol", 1e-6, 0, null, minimumExclusive: true, description: "Stop when the objective improves by less than this, relatively."),
-        ], "geometricmedian");
     }
 
     private static void RegisterStragglerPolicies(PlanTypeRegistry registry)

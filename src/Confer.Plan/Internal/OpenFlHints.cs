@@ -13,6 +13,7 @@ internal static class OpenFlHints
         ["persistent_db_path"] = "Confer keeps results in its durable run store; remove it.",
         ["aggregation_type"] = "Confer sets the aggregation for the whole plan in the 'strategy' section.",
         ["log_metric_callback"] = "Confer logs metrics itself; use 'write_logs'.",
+        ["eta_l"] = "eta_l is the client learning rate of Flower's FedOpt strategies, which they store and never send; Confer does not take a setting that nothing applies. Set the collaborators' learning rate in the task runner's settings (torch_cnn: learning_rate).",
     };
 
     public static string? For(string key) => Hints.GetValueOrDefault(key);

@@ -61,7 +61,6 @@ internal sealed class PlanBinder
         ImmutableSortedDictionary<string, TaskPlan> Tasks,
         PlanComponent Strategy,
         StragglerPolicy StragglerPolicy,
-        ImmutableArray<PlanComponent> CompressionPipeline,
         PlanValue Canonical);
 
     /// <summary>The bound plan, or <see langword="null"/> when any problem was found (they are in the collector).</summary>
@@ -96,8 +95,13 @@ internal sealed class PlanBinder
             CheckAssigner(assigner.Registration, tasks?.Names ?? []);
         }
 
+        if (strategy is not null && taskRunner is not null)
+        {
+            CheckClientSettings(strategy.Registration, taskRunner.Registration);
+        }
+
         if (_problems.Count > 0 || aggregator is null || collaborator is null || network is null || dataLoader is null
-            || taskRunner is null || tasks is null || assigner is null || strategy is null || straggler is null || compression is null)
+            || taskRunner is null || tasks is null || assigner is null || strategy is null || straggler is null || !compression)
         {
             return null;
         }
@@ -116,7 +120,6 @@ internal sealed class PlanBinder
             tasks.Plans,
             new PlanComponent(strategy.Registration.Name, strategy.Settings),
             ToStragglerPolicy(straggler),
-            compression.Value,
             PlanValue.FromMap(_canonical));
     }
 
@@ -272,9 +275,10 @@ internal sealed class PlanBinder
     {
         var names = _registry.GetRegistrations(kind).Select(r => r.Name).ToList();
         var words = PlanTypeRegistry.Describe(kind);
+        var plural = words.EndsWith('y') ? words[..^1] + "ies" : words + "s";
         return names.Count > 0
-            ? $"Registered {words}s: {string.Join(", ", names)}."
-            : $"No {words}s are registered: the workspace's assembly registers them through {nameof(IPlanTypeExporter)}.";
+            ? $"Registered {plural}: {string.Join(", ", names)}."
+            : $"No {plural} are registered: the workspace's assembly registers them through {nameof(IPlanTypeExporter)}.";
     }
 
     private BoundTasks? BindTasks(PlanTypeRegistration? runner)
@@ -343,55 +347,26 @@ internal sealed class PlanBinder
         return new BoundTasks(plans.ToImmutable(), names);
     }
 
-    private ImmutableArray<PlanComponent>? BindCompression()
+    /// <summary>
+    /// The compression pipeline must be empty: Confer does not compress updates yet, and a stage
+    /// that nothing applies is refused rather than read and ignored.
+    /// </summary>
+    private bool BindCompression()
     {
+        _canonical[CompressionPipelineSection] = Map((Stages, PlanValue.FromList([])));
         if (!_sections.TryGetValue(CompressionPipelineSection, out var map))
         {
-            _canonical[CompressionPipelineSection] = Map((Stages, PlanValue.FromList([])));
-            return [];
+            return true;
         }
 
         CheckSectionKeys(map, CompressionPipelineSection, [Stages]);
-        var stages = ImmutableArray.CreateBuilder<PlanComponent>();
-        var ok = true;
-        if (map.TryGet(Stages, out var stagesEntry) && stagesEntry.Value is not PlanScalarNode { IsNull: true })
+        if (map.TryGet(Stages, out var stagesEntry) && stagesEntry.Value is not PlanScalarNode { IsNull: true } && stagesEntry.Value is not PlanListNode { Items.IsEmpty: true })
         {
-            if (stagesEntry.Value is not PlanListNode list)
-            {
-                _problems.Add(stagesEntry.Value.Location, $"'{CompressionPipelineSection}.{Stages}' must be a list of stages, each with a 'template' and 'settings', not {stagesEntry.Value.KindName}.");
-                return null;
-            }
-
-            for (var i = 0; i < list.Items.Length; i++)
-            {
-                var path = string.Create(CultureInfo.InvariantCulture, $"{CompressionPipelineSection}.{Stages}[{i}]");
-                if (list.Items[i] is not PlanMapNode stage)
-                {
-                    _problems.Add(list.Items[i].Location, $"'{path}' must be a mapping with 'template' and 'settings', not {list.Items[i].KindName}.");
-                    ok = false;
-                    continue;
-                }
-
-                CheckSectionKeys(stage, path, [Template, Settings, TypeAlias]);
-                if (BindTemplate(stage, path, stage.Location, PlanComponentKind.CompressionStage, null, null) is { } bound)
-                {
-                    stages.Add(new PlanComponent(bound.Registration.Name, bound.Settings));
-                }
-                else
-                {
-                    ok = false;
-                }
-            }
+            _problems.Add(stagesEntry.Value.Location, $"'{CompressionPipelineSection}.{Stages}' lists compression stages, but Confer does not compress updates yet: nothing would apply them. Remove the stages (or the whole '{CompressionPipelineSection}' section); updates travel uncompressed.");
+            return false;
         }
 
-        if (!ok)
-        {
-            return null;
-        }
-
-        var result = stages.ToImmutable();
-        _canonical[CompressionPipelineSection] = Map((Stages, PlanValue.FromList(result.Select(s => Map((Template, PlanValue.FromString(s.Name)), (Settings, s.Settings.ToValue()))))));
-        return result;
+        return true;
     }
 
     private void CheckWorkspacePaths(string section, IReadOnlyList<string> keys)
@@ -506,6 +481,22 @@ internal sealed class PlanBinder
         }
     }
 
+    /// <summary>A setting the strategy sends is refused when the task runner does not apply it: it would travel and be ignored.</summary>
+    private void CheckClientSettings(PlanTypeRegistration strategy, PlanTypeRegistration runner)
+    {
+        var unapplied = strategy.ClientSettings.Where(k => !runner.ClientSettings.Contains(k, StringComparer.Ordinal)).ToList();
+        if (unapplied.Count == 0)
+        {
+            return;
+        }
+
+        var at = _sections.TryGetValue(StrategySection, out var map) && map.TryGet(Template, out var template) ? template.Value.Location : _sectionKeys.GetValueOrDefault(StrategySection, _rootLocation);
+        var keys = string.Join(", ", unapplied);
+        var appliers = _registry.GetRegistrations(PlanComponentKind.TaskRunner).Where(r => unapplied.All(k => r.ClientSettings.Contains(k, StringComparer.Ordinal))).Select(r => r.Name).ToList();
+        _problems.Add(at, $"The strategy '{strategy.Name}' sends {keys} to the collaborators, but the task runner '{runner.Name}' does not apply {(unapplied.Count == 1 ? "it" : "them")}: the setting would be sent and ignored. "
+            + (appliers.Count > 0 ? $"Use a task runner that applies it ({string.Join(", ", appliers)}), or another strategy." : "Use another strategy, or a task runner that applies it."));
+    }
+
     private PlanNode? FindSetting(string section, params string[] path)
     {
         if (!_sections.TryGetValue(section, out var map) || !map.TryGet(Settings, out var settings))
@@ -532,7 +523,8 @@ internal sealed class PlanBinder
         s.GetString("best_state_path"),
         s.GetString("last_state_path"),
         (int)s.GetInteger("rounds_to_train"),
-        s.GetBoolean("write_logs"));
+        s.GetBoolean("write_logs"),
+        s.GetInteger("max_aggregation_memory"));
 
     private static CollaboratorSettings ToCollaborator(PlanSettings s) => new(
         s.GetBoolean("delta_updates"),

@@ -12,6 +12,7 @@ internal static class PlanSchemas
         SettingDefinition.String("last_state_path", "save/last.pbuf", "Where the last model state is saved every round."),
         SettingDefinition.Integer("rounds_to_train", null, 1, int.MaxValue, "The number of rounds, at least 1."),
         SettingDefinition.Boolean("write_logs", false, "Whether per-round metrics are also written under logs/."),
+        SettingDefinition.Integer("max_aggregation_memory", 8L * 1024 * MiB, 1, null, "The most bytes a strategy that holds every update of a round (median, trimmed_mean, krum, geometric_median) may use for them: collaborators x model size."),
     ]);
 
     public static SettingsSchema Collaborator { get; } = new(

@@ -10,9 +10,56 @@ public class ServerOptimizerTests
     private static readonly double[] Aggregated2 = [1.0, -2.0, 1.0, 1.0];
 
     [Fact]
-    public void FedAdam_FirstTwoSteps_MatchPaperUpdateRule()
+    public void FedAdam_Defaults_MatchFlowersFormulaWithBiasCorrection()
     {
         var optimizer = new FedAdamOptimizer();
+
+        double[] x1 = Step(optimizer, X0, Aggregated1);
+        double[] x2 = Step(optimizer, x1, Aggregated2);
+
+        // Flower 1.13+ (flwr.server.strategy.FedAdam): m and v start at 0; in round r, η is scaled by
+        // √(1 − β₂^(r+1)) / (1 − β₁^(r+1)).
+        double[] expected1 = new double[4];
+        double[] expected2 = new double[4];
+        double scale1 = Math.Sqrt(1 - Math.Pow(0.99, 2)) / (1 - Math.Pow(0.9, 2));
+        double scale2 = Math.Sqrt(1 - Math.Pow(0.99, 3)) / (1 - Math.Pow(0.9, 3));
+        for (int i = 0; i < 4; i++)
+        {
+            double d1 = Aggregated1[i] - X0[i];
+            double m1 = 0.1 * d1;
+            double v1 = 0.01 * d1 * d1;
+            expected1[i] = X0[i] + (0.1 * scale1 * m1 / (Math.Sqrt(v1) + 1e-9));
+            double d2 = Aggregated2[i] - expected1[i];
+            double m2 = (0.9 * m1) + (0.1 * d2);
+            double v2 = (0.99 * v1) + (0.01 * d2 * d2);
+            expected2[i] = expected1[i] + (0.1 * scale2 * m2 / (Math.Sqrt(v2) + 1e-9));
+        }
+
+        AssertClose(expected1, x1);
+        AssertClose(expected2, x2);
+    }
+
+    [Fact]
+    public void FedAdam_RoundGiven_ScalesByThatRound()
+    {
+        var first = new FedAdamOptimizer();
+        var later = new FedAdamOptimizer();
+        ModelState global = State(X0);
+
+        ModelState roundOne = first.Step(global, State(Aggregated1), round: 1);
+        ModelState roundFive = later.Step(global, State(Aggregated1), round: 5);
+
+        // The same first step, scaled by round 5's bias correction instead of round 1's.
+        double ratio = (Math.Sqrt(1 - Math.Pow(0.99, 6)) / (1 - Math.Pow(0.9, 6))) / (Math.Sqrt(1 - Math.Pow(0.99, 2)) / (1 - Math.Pow(0.9, 2)));
+        double moved1 = roundOne[0].AsReadOnlySpan<double>()[0] - X0[0];
+        double moved5 = roundFive[0].AsReadOnlySpan<double>()[0] - X0[0];
+        Assert.Equal(ratio, moved5 / moved1, 9);
+    }
+
+    [Fact]
+    public void FedAdam_PaperOptions_FirstTwoSteps_MatchPaperUpdateRule()
+    {
+        var optimizer = new FedAdamOptimizer(biasCorrection: false, secondMomentStart: SecondMomentStart.TauSquared);
 
         double[] x1 = Step(optimizer, X0, Aggregated1);
         double[] x2 = Step(optimizer, x1, Aggregated2);
@@ -40,9 +87,27 @@ public class ServerOptimizerTests
     }
 
     [Fact]
-    public void FedYogi_FirstStep_MatchesPaperUpdateRule()
+    public void FedYogi_Defaults_StartTheSecondMomentAtZeroAsFlower()
     {
         var optimizer = new FedYogiOptimizer();
+
+        double[] x1 = Step(optimizer, X0, Aggregated1);
+
+        // v₋₁ = 0: v₀ = 0 − 0.01·Δ²·sign(0 − Δ²) = 0.01·Δ².
+        double[] expected =
+        [
+            1.0 + (0.01 * 0.05 / (Math.Sqrt(0.01 * 0.25) + 1e-3)),
+            -2.0 - (0.01 * 0.05 / (Math.Sqrt(0.01 * 0.25) + 1e-3)),
+            0.5,
+            0.0 + (0.01 * 0.2 / (Math.Sqrt(0.01 * 4.0) + 1e-3)),
+        ];
+        AssertClose(expected, x1);
+    }
+
+    [Fact]
+    public void FedYogi_PaperStart_FirstStep_MatchesPaperUpdateRule()
+    {
+        var optimizer = new FedYogiOptimizer(secondMomentStart: SecondMomentStart.TauSquared);
 
         double[] x1 = Step(optimizer, X0, Aggregated1);
 
@@ -59,9 +124,23 @@ public class ServerOptimizerTests
     }
 
     [Fact]
-    public void FedAdagrad_FirstTwoSteps_MatchPaperUpdateRule()
+    public void FedAdagrad_FlowersOwnUnitTest_GivesFlowersValue()
     {
-        var optimizer = new FedAdagradOptimizer();
+        // flwr/server/strategy/fedadagrad_test.py: from 0.1, two clients at 0.2 and 1.0 with 5
+        // examples each, eta 0.1, tau 0.5, in float32: exactly 0.15.
+        var optimizer = new FedAdagradOptimizer(eta: 0.1, tau: 0.5);
+        var global = new ModelState([NamedTensor.Create<float>("w", [4], [0.1f, 0.1f, 0.1f, 0.1f])]);
+        var mean = new ModelState([NamedTensor.Create<float>("w", [4], [0.6f, 0.6f, 0.6f, 0.6f])]);
+
+        ModelState next = optimizer.Step(global, mean);
+
+        Assert.All(next["w"].AsReadOnlySpan<float>().ToArray(), v => Assert.Equal(0.15f, v));
+    }
+
+    [Fact]
+    public void FedAdagrad_PaperStart_FirstTwoSteps_MatchPaperUpdateRule()
+    {
+        var optimizer = new FedAdagradOptimizer(secondMomentStart: SecondMomentStart.TauSquared);
 
         double[] x1 = Step(optimizer, X0, Aggregated1);
         double[] x2 = Step(optimizer, x1, Aggregated2);
@@ -114,7 +193,7 @@ public class ServerOptimizerTests
         var global = new ModelState([NamedTensor.Create<double>("bn.weight", [1], [1.0]), NamedTensor.Create<long>("bn.num_batches_tracked", [], [100])]);
         var aggregated = new ModelState([NamedTensor.Create<double>("bn.weight", [1], [2.0]), NamedTensor.Create<long>("bn.num_batches_tracked", [], [150])]);
 
-        ModelState next = new FedAdamOptimizer().Step(global, aggregated);
+        ModelState next = new FedAdamOptimizer(biasCorrection: false).Step(global, aggregated);
 
         Assert.Equal(150, next["bn.num_batches_tracked"].AsReadOnlySpan<long>()[0]);
         Assert.Equal(1.1, next["bn.weight"].AsReadOnlySpan<double>()[0], 7);
@@ -182,9 +261,10 @@ public class ServerOptimizerTests
         var yogi = new FedYogiOptimizer();
         var adagrad = new FedAdagradOptimizer();
 
-        Assert.Equal((0.1, 0.1, 0.9, 0.99, 1e-9), (adam.Eta, adam.EtaL, adam.Beta1, adam.Beta2, adam.Tau));
-        Assert.Equal((0.01, 0.0316, 0.9, 0.99, 1e-3), (yogi.Eta, yogi.EtaL, yogi.Beta1, yogi.Beta2, yogi.Tau));
-        Assert.Equal((0.1, 0.1, 0.0, 1e-9), (adagrad.Eta, adagrad.EtaL, adagrad.Beta1, adagrad.Tau));
+        Assert.Equal((0.1, 0.9, 0.99, 1e-9, true), (adam.Eta, adam.Beta1, adam.Beta2, adam.Tau, adam.BiasCorrection));
+        Assert.Equal((0.01, 0.9, 0.99, 1e-3), (yogi.Eta, yogi.Beta1, yogi.Beta2, yogi.Tau));
+        Assert.Equal((0.1, 0.0, 1e-9), (adagrad.Eta, adagrad.Beta1, adagrad.Tau));
+        Assert.All(new AdaptiveServerOptimizer[] { adam, yogi, adagrad }, o => Assert.Equal(SecondMomentStart.Zero, o.SecondMomentStart));
     }
 
     private static ModelState State(double[] values) => TestStates.Doubles(values);

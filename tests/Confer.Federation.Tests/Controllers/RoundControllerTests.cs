@@ -1,7 +1,8 @@
 using Confer.Core;
-using Confer.Federation.Channels;
+using Confer.Federation.Messages;
 using Confer.Federation.Clients;
 using Confer.Federation.Controllers;
+using Confer.Federation.Grid;
 using Confer.Federation.Strategies;
 using Confer.Federation.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,7 @@ public class RoundControllerTests
 
         ClientFailure failure = Assert.Single(round.FitFailures);
         Assert.Equal("Seattle", failure.ClientId);
-        Assert.Equal(FailureReason.ClientError, failure.Reason);
+        Assert.Equal(ReasonCode.ClientError, failure.Reason);
         Assert.Contains("disk full", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, round.FitResults);
         Assert.True(round.ParametersUpdated);
@@ -34,7 +35,7 @@ public class RoundControllerTests
 
         RoundRecord round = await RunOneRoundAsync(factory);
 
-        Assert.Equal(FailureReason.ClientError, Assert.Single(round.FitFailures).Reason);
+        Assert.Equal(ReasonCode.ClientError, Assert.Single(round.FitFailures).Reason);
         Assert.Equal(3, round.FitResults);
     }
 
@@ -44,7 +45,7 @@ public class RoundControllerTests
         RoundRecord round = await RunOneRoundAsync(Bad("Portland", (p, c, ct) => Task.FromResult(new FitResult(States.Vector(1f, 2f, 3f), 10))));
 
         ClientFailure failure = Assert.Single(round.FitFailures);
-        Assert.Equal(FailureReason.LayoutMismatch, failure.Reason);
+        Assert.Equal(ReasonCode.LayoutMismatch, failure.Reason);
         Assert.Contains("Portland", failure.Message, StringComparison.Ordinal);
     }
 
@@ -54,7 +55,7 @@ public class RoundControllerTests
         RoundRecord round = await RunOneRoundAsync(Bad("Bangalore", (p, c, ct) => Task.FromResult(new FitResult(States.Vector(1f, float.PositiveInfinity), 10))));
 
         ClientFailure failure = Assert.Single(round.FitFailures);
-        Assert.Equal(FailureReason.NonFiniteValue, failure.Reason);
+        Assert.Equal(ReasonCode.NonFiniteValue, failure.Reason);
         Assert.Equal(3, round.FitResults);
     }
 
@@ -63,7 +64,7 @@ public class RoundControllerTests
     {
         RoundRecord round = await RunOneRoundAsync(Bad("Seattle", (p, c, ct) => Task.FromResult(new FitResult(p.Clone(), 0))));
 
-        Assert.Equal(FailureReason.InvalidExampleCount, Assert.Single(round.FitFailures).Reason);
+        Assert.Equal(ReasonCode.InvalidExampleCount, Assert.Single(round.FitFailures).Reason);
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public class RoundControllerTests
     {
         RoundRecord round = await RunOneRoundAsync(Bad("Seattle", (p, c, ct) => Task.FromResult(new FitResult(null!, 3))));
 
-        Assert.Equal(FailureReason.ClientError, Assert.Single(round.FitFailures).Reason);
+        Assert.Equal(ReasonCode.ClientError, Assert.Single(round.FitFailures).Reason);
     }
 
     [Fact]
@@ -79,7 +80,7 @@ public class RoundControllerTests
     {
         var initial = States.Vector(5f, 5f);
         var strategy = new FedAvg { InitialParameters = initial, FractionEvaluate = 0, AcceptFailures = false };
-        var controller = new RoundController(strategy, new InProcessChannel(Bad("Seattle", (p, c, ct) => throw new InvalidOperationException("x")), Names), new RoundControllerOptions { Rounds = 2 });
+        var controller = new RoundController(strategy, Grid(Bad("Seattle", (p, c, ct) => throw new InvalidOperationException("x"))), new RoundControllerOptions { Rounds = 2 });
 
         History history = await controller.RunAsync().DefaultTimeout();
 
@@ -101,13 +102,12 @@ public class RoundControllerTests
         });
         var controller = new RoundController(
             new FedAvg { InitialParameters = States.Vector(0f, 0f), FractionEvaluate = 0 },
-            new InProcessChannel(factory, Names),
+            Grid(factory),
             new RoundControllerOptions
             {
                 Rounds = 1,
                 RoundTimeout = TimeSpan.FromMinutes(5),
                 TimeProvider = time,
-                MaxParallelClients = 4,
                 Progress = new CallbackProgress(p =>
                 {
                     if (p.Phase == RoundPhase.Fit && p.Finished == 3)
@@ -125,7 +125,7 @@ public class RoundControllerTests
 
         ClientFailure failure = Assert.Single(history.Rounds[0].FitFailures);
         Assert.Equal("Bangalore", failure.ClientId);
-        Assert.Equal(FailureReason.Timeout, failure.Reason);
+        Assert.Equal(ReasonCode.Timeout, failure.Reason);
         Assert.Contains("00:05:00", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, history.Rounds[0].FitResults);
         Assert.Equal(300, history.Rounds[0].Seconds);
@@ -146,7 +146,7 @@ public class RoundControllerTests
         });
         var controller = new RoundController(
             new FedAvg { InitialParameters = States.Vector(0f, 0f), FractionEvaluate = 0 },
-            new InProcessChannel(factory, Names),
+            Grid(factory),
             new RoundControllerOptions
             {
                 Rounds = 1,
@@ -167,7 +167,7 @@ public class RoundControllerTests
         History history = await run.DefaultTimeout();
         release.Set();
 
-        Assert.Equal(FailureReason.Timeout, Assert.Single(history.Rounds[0].FitFailures).Reason);
+        Assert.Equal(ReasonCode.Timeout, Assert.Single(history.Rounds[0].FitFailures).Reason);
     }
 
     [Fact]
@@ -184,14 +184,14 @@ public class RoundControllerTests
             });
         var controller = new RoundController(
             new FedAvg { InitialParameters = States.Vector(0f, 0f), MinEvaluateClients = 4 },
-            new InProcessChannel(factory, Names),
+            Grid(factory),
             new RoundControllerOptions { Rounds = 1 });
 
         History history = await controller.RunAsync().DefaultTimeout();
 
         RoundRecord round = history.Rounds[0];
         Assert.Equal(
-            [("Portland", FailureReason.NonFiniteValue), ("Seattle", FailureReason.InvalidExampleCount), ("Chandler", FailureReason.ClientError)],
+            [("Portland", ReasonCode.NonFiniteValue), ("Seattle", ReasonCode.InvalidExampleCount), ("Chandler", ReasonCode.ClientError)],
             round.EvaluateFailures.Select(f => (f.ClientId, f.Reason)));
         Assert.Equal(1, round.EvaluateResults);
         Assert.Equal(2.0, round.LossDistributed);
@@ -201,7 +201,7 @@ public class RoundControllerTests
     public async Task RunAsync_ClientWithoutEvaluate_IsAnEvaluateFailure()
     {
         ClientFactory factory = _ => new FitOnlyClient();
-        var controller = new RoundController(new FedAvg { InitialParameters = States.Vector(0f, 0f) }, new InProcessChannel(factory, Names), new RoundControllerOptions { Rounds = 1 });
+        var controller = new RoundController(new FedAvg { InitialParameters = States.Vector(0f, 0f) }, Grid(factory), new RoundControllerOptions { Rounds = 1 });
 
         History history = await controller.RunAsync().DefaultTimeout();
 
@@ -258,7 +258,7 @@ public class RoundControllerTests
             p["w"].AsSpan<float>()[0] += 1;
             return Task.FromResult(new FitResult(p.Clone(), 1));
         });
-        var controller = new RoundController(new FedAvg { InitialParameters = States.Vector(0f), FractionEvaluate = 0 }, new InProcessChannel(factory, 2), new RoundControllerOptions { Rounds = 1 });
+        var controller = new RoundController(new FedAvg { InitialParameters = States.Vector(0f), FractionEvaluate = 0 }, new InMemoryGrid(2, node => new ClientMessageHandler(factory, node)), new RoundControllerOptions { Rounds = 1 });
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => controller.RunAsync()).DefaultTimeout();
 
@@ -284,11 +284,14 @@ public class RoundControllerTests
     {
         var controller = new RoundController(
             new FedAvg { InitialParameters = States.Vector(0f, 0f), FractionEvaluate = 0 },
-            new InProcessChannel(factory, Names),
+            Grid(factory),
             new RoundControllerOptions { Rounds = 1 });
         History history = await controller.RunAsync().DefaultTimeout();
         return history.Rounds[0];
     }
+
+    private static InMemoryGrid Grid(ClientFactory factory) =>
+        new(Names, node => new ClientMessageHandler(factory, node), new InMemoryGridOptions { MaxParallel = 4 });
 
     private static ClientFactory Good() =>
         context => new DelegateClient((p, c, ct) => Task.FromResult(new FitResult(States.Vector(context.PartitionId, 1f), 10)));

@@ -1,3 +1,4 @@
+using Confer.Federation.Messages;
 using Confer.Core.Aggregation;
 using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
@@ -18,7 +19,7 @@ public class FedAvgTests
         var strategy = new FedAvg { FractionFit = fraction, MinFitClients = minFit, MinAvailableClients = 0 };
         var clients = new FixedClientManager(available);
 
-        var assignments = strategy.ConfigureFit(1, States.Vector(1f), clients);
+        var assignments = strategy.ConfigureTrain(1, States.Vector(1f), clients);
 
         Assert.Equal(expected, assignments.Count);
         Assert.Equal(expected, strategy.FitSampleSize(available));
@@ -29,7 +30,7 @@ public class FedAvgTests
     {
         var strategy = new FedAvg { MinFitClients = 5, MinAvailableClients = 5 };
 
-        var assignments = strategy.ConfigureFit(1, States.Vector(1f), new FixedClientManager(4));
+        var assignments = strategy.ConfigureTrain(1, States.Vector(1f), new FixedClientManager(4));
 
         Assert.Empty(assignments);
     }
@@ -39,10 +40,10 @@ public class FedAvgTests
     {
         var strategy = new FedAvg { OnFitConfig = round => new ConfigRecord([new("round", round), new("lr", 0.01)]) };
 
-        var assignments = strategy.ConfigureFit(3, States.Vector(1f), new FixedClientManager(4));
+        var assignments = strategy.ConfigureTrain(3, States.Vector(1f), new FixedClientManager(4));
 
-        Assert.All(assignments, a => Assert.Equal(3L, a.Instructions.Config["round"].ToInt64()));
-        Assert.All(assignments, a => Assert.Equal(0.01, a.Instructions.Config.GetDouble("lr", 0)));
+        Assert.All(assignments, a => Assert.Equal(3L, a.Config["round"].ToInt64()));
+        Assert.All(assignments, a => Assert.Equal(0.01, a.Config.GetDouble("lr", 0)));
     }
 
     [Theory]
@@ -71,7 +72,7 @@ public class FedAvgTests
     {
         var strategy = new FedAvg();
 
-        FitAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f, 0f), null, ([1f, 10f], 1), ([2f, 20f], 2), ([4f, 40f], 5));
+        TrainAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f, 0f), null, ([1f, 10f], 1), ([2f, 20f], 2), ([4f, 40f], 5));
 
         // (1·1 + 2·2 + 4·5) / 8 = 25/8; (10 + 40 + 200) / 8 = 250/8.
         Assert.NotNull(result.Parameters);
@@ -84,9 +85,9 @@ public class FedAvgTests
     public void AggregateFit_FailuresAccepted_AggregatesTheResults()
     {
         var strategy = new FedAvg { AcceptFailures = true };
-        var failure = new ClientFailure("c9", FailureReason.ClientError, "boom");
+        var failure = new ClientFailure("c9", ReasonCode.ClientError, "boom");
 
-        FitAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), [failure], ([2f], 1), ([4f], 1));
+        TrainAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), [failure], ([2f], 1), ([4f], 1));
 
         Assert.Equal(3f, States.Values(result.Parameters!)[0]);
     }
@@ -95,9 +96,9 @@ public class FedAvgTests
     public void AggregateFit_FailuresNotAccepted_KeepsTheGlobalModel()
     {
         var strategy = new FedAvg { AcceptFailures = false };
-        var failure = new ClientFailure("c9", FailureReason.Timeout, "late");
+        var failure = new ClientFailure("c9", ReasonCode.Timeout, "late");
 
-        FitAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), [failure], ([2f], 1), ([4f], 1));
+        TrainAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), [failure], ([2f], 1), ([4f], 1));
 
         Assert.Null(result.Parameters);
         Assert.Empty(result.Metrics);
@@ -106,7 +107,7 @@ public class FedAvgTests
     [Fact]
     public void AggregateFit_NoResults_KeepsTheGlobalModel()
     {
-        FitAggregate result = StrategyDriver.AggregateFit(new FedAvg(), 1, States.Vector(0f), [new ClientFailure("c0", FailureReason.ClientError, "x")]);
+        TrainAggregate result = StrategyDriver.AggregateFit(new FedAvg(), 1, States.Vector(0f), [new ClientFailure("c0", ReasonCode.ClientError, "x")]);
 
         Assert.Null(result.Parameters);
     }
@@ -116,7 +117,7 @@ public class FedAvgTests
     {
         var strategy = new FedAvg { FitMetricsAggregation = MetricsAggregation.WeightedAverage };
 
-        FitAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), null, ([1f], 1), ([1f], 3));
+        TrainAggregate result = StrategyDriver.AggregateFit(strategy, 1, States.Vector(0f), null, ([1f], 1), ([1f], 3));
 
         // train_loss 1 with 1 example and 2 with 3 examples: (1 + 6) / 4.
         Assert.Equal(1.75, result.Metrics["train_loss"], 12);
@@ -125,7 +126,7 @@ public class FedAvgTests
     [Fact]
     public void AggregateFit_WithoutMetricsFunction_HasNoMetrics()
     {
-        FitAggregate result = StrategyDriver.AggregateFit(new FedAvg(), 1, States.Vector(0f), null, ([1f], 1));
+        TrainAggregate result = StrategyDriver.AggregateFit(new FedAvg(), 1, States.Vector(0f), null, ([1f], 1));
 
         Assert.Empty(result.Metrics);
     }
@@ -133,11 +134,11 @@ public class FedAvgTests
     [Fact]
     public void AggregateFit_WrongShape_IsRejectedAndLeavesTheOthers()
     {
-        IFitAggregation aggregation = new FedAvg().BeginAggregateFit(1, States.Vector(0f, 0f));
-        aggregation.Add("good", new FitResult(States.Vector(2f, 2f), 1));
+        ITrainAggregation aggregation = new FedAvg().BeginAggregateTrain(1, States.Vector(0f, 0f));
+        aggregation.Add(StrategyDriver.Reply("good", 1, States.Vector(2f, 2f), 1));
 
-        var rejected = Assert.Throws<UpdateRejectedException>(() => aggregation.Add("bad", new FitResult(States.Vector(1f, 1f, 1f), 1)));
-        FitAggregate result = aggregation.Complete([]);
+        var rejected = Assert.Throws<UpdateRejectedException>(() => aggregation.Add(StrategyDriver.Reply("bad", 1, States.Vector(1f, 1f, 1f), 1)));
+        TrainAggregate result = aggregation.Complete([]);
 
         Assert.Equal(UpdateRejectionReason.LayoutMismatch, rejected.Reason);
         Assert.Contains("bad", rejected.Message, StringComparison.Ordinal);
@@ -149,8 +150,8 @@ public class FedAvgTests
     {
         var strategy = new FedAvg { EvaluateMetricsAggregation = MetricsAggregation.WeightedAverage };
         IEvaluateAggregation aggregation = strategy.BeginAggregateEvaluate(1);
-        aggregation.Add("a", new EvaluateResult(1.0, 10, MetricRecord.Of("accuracy", 0.5)));
-        aggregation.Add("b", new EvaluateResult(2.0, 30, MetricRecord.Of("accuracy", 0.9)));
+        aggregation.Add(StrategyDriver.EvaluateReply("a", 1, 1.0, 10, MetricRecord.Of("accuracy", 0.5)));
+        aggregation.Add(StrategyDriver.EvaluateReply("b", 1, 2.0, 30, MetricRecord.Of("accuracy", 0.9)));
 
         EvaluateAggregate result = aggregation.Complete([]);
 
@@ -163,9 +164,9 @@ public class FedAvgTests
     {
         var strategy = new FedAvg { AcceptFailures = false };
         IEvaluateAggregation aggregation = strategy.BeginAggregateEvaluate(1);
-        aggregation.Add("a", new EvaluateResult(1.0, 10));
+        aggregation.Add(StrategyDriver.EvaluateReply("a", 1, 1.0, 10));
 
-        EvaluateAggregate result = aggregation.Complete([new ClientFailure("b", FailureReason.ClientError, "x")]);
+        EvaluateAggregate result = aggregation.Complete([new ClientFailure("b", ReasonCode.ClientError, "x")]);
 
         Assert.Null(result.Loss);
     }

@@ -15,13 +15,13 @@ public class StrategyRegistryTests
     [InlineData("krum", "Krum")]
     public void Create_EveryName_GivesThatStrategy(string name, string expected)
     {
-        Assert.Equal(expected, StrategyRegistry.Create(name).Name);
+        Assert.Equal(expected, StrategyRegistry.Default.Create(name).Name);
     }
 
     [Fact]
     public void Create_CommonAndOwnKnobs_AreApplied()
     {
-        var strategy = (FedAdam)StrategyRegistry.Create("fedadam", new StrategySettings
+        var strategy = (FedAdam)StrategyRegistry.Default.Create("fedadam", new StrategySettings
         {
             FractionFit = 0.3,
             MinFitClients = 7,
@@ -40,17 +40,17 @@ public class StrategyRegistryTests
     [Fact]
     public void Create_FedProxWithoutMu_SaysWhatIsMissing()
     {
-        var error = Assert.Throws<ArgumentException>(() => StrategyRegistry.Create("fedprox"));
+        var error = Assert.Throws<ArgumentException>(() => StrategyRegistry.Default.Create("fedprox"));
 
         Assert.Contains("proximal_mu", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0.25, ((FedProx)StrategyRegistry.Create("fedprox", new StrategySettings { Options = new ConfigRecord([new("proximal_mu", 0.25)]) })).ProximalMu);
+        Assert.Equal(0.25, ((FedProx)StrategyRegistry.Default.Create("fedprox", new StrategySettings { Options = new ConfigRecord([new("proximal_mu", 0.25)]) })).ProximalMu);
     }
 
     [Fact]
     public void Create_UnknownNameOrKnob_ListsTheValidOnes()
     {
-        var name = Assert.Throws<ArgumentException>(() => StrategyRegistry.Create("fedsgd"));
-        var knob = Assert.Throws<ArgumentException>(() => StrategyRegistry.Create("krum", new StrategySettings { Options = new ConfigRecord([new("eta", 1)]) }));
+        var name = Assert.Throws<ArgumentException>(() => StrategyRegistry.Default.Create("fedsgd"));
+        var knob = Assert.Throws<ArgumentException>(() => StrategyRegistry.Default.Create("krum", new StrategySettings { Options = new ConfigRecord([new("eta", 1)]) }));
 
         Assert.Contains("fedavg", name.Message, StringComparison.Ordinal);
         Assert.Contains("num_malicious_clients", knob.Message, StringComparison.Ordinal);

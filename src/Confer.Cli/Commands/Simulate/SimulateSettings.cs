@@ -15,6 +15,9 @@ internal sealed record SimulateSettings
 
     public required double FractionEvaluate { get; init; }
 
+    /// <summary>With distributed evaluation: the share of each client's partition it holds out to evaluate on.</summary>
+    public required double HoldOut { get; init; }
+
     public required int? MinFitClients { get; init; }
 
     public required int? MinEvaluateClients { get; init; }

@@ -88,6 +88,11 @@ internal static class SimulationRunner
             return "--lr must be above 0 and --momentum not negative.";
         }
 
+        if (s.FractionEvaluate > 0 && !(s.HoldOut > 0 && s.HoldOut < 1))
+        {
+            return "--holdout must be above 0 and below 1: each client evaluates on that share of its partition.";
+        }
+
         if (s.TorchThreads is < 1)
         {
             return "--torch-threads must be at least 1.";
@@ -107,12 +112,12 @@ internal static class SimulationRunner
     }
 
     /// <summary>The strategy from its name and the command line's knobs.</summary>
-    internal static FederatedStrategy CreateStrategy(SimulateSettings s, ModelState? initial, EvaluateFunction? evaluate)
+    internal static IStrategy CreateStrategy(SimulateSettings s, ModelState? initial, EvaluateFunction? evaluate)
     {
         // Flower's minimums of 2 cannot be met by a one-client simulation; default them to what exists.
         int defaultMin = Math.Min(2, s.Clients);
-        var options = new ConfigRecord(s.StrategyOptions.Select(p => KeyValuePair.Create(p.Key, ParseScalar(p.Value))));
-        return StrategyRegistry.Create(s.Strategy, new StrategySettings
+        var options = new ConfigRecord(s.StrategyOptions.Select(p => KeyValuePair.Create(p.Key, ParseConfigValue(p.Value))));
+        return StrategyRegistry.Default.Create(s.Strategy, new StrategySettings
         {
             FractionFit = s.FractionFit,
             FractionEvaluate = s.FractionEvaluate,
@@ -137,7 +142,7 @@ internal static class SimulationRunner
         });
     }
 
-    internal static Scalar ParseScalar(string text)
+    internal static ConfigValue ParseConfigValue(string text)
     {
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long integer))
         {

@@ -46,6 +46,15 @@ internal sealed class SimulationSetup : IDisposable
 
         PartitionSpec spec = PartitionSpec.Parse(s.Partition);
         IReadOnlyList<int[]> partitions = spec.Apply(train.Labels, s.Clients, s.Seed);
+
+        // Distributed evaluation runs on each client's held-out share of its own partition (Flower's
+        // tutorials split each partition into train and validation); without it, clients train on all of it.
+        IReadOnlyList<int[]>? heldOut = null;
+        if (s.FractionEvaluate > 0)
+        {
+            (partitions, heldOut) = HoldOut(partitions, s.HoldOut, s.Seed);
+        }
+
         long seed = s.Seed;
         Func<ClassifierNetwork> createNetwork = s.Normalize is { } normalization
             ? () => new NormalizedClassifier(OpenFlCnn.Create(seed), normalization.Mean, normalization.Std)
@@ -54,7 +63,9 @@ internal sealed class SimulationSetup : IDisposable
             createNetwork,
             train,
             partitions,
-            new TorchClientOptions { LocalEpochs = s.LocalEpochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Momentum = s.Momentum, Seed = s.Seed });
+            new TorchClientOptions { LocalEpochs = s.LocalEpochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Momentum = s.Momentum, Seed = s.Seed },
+            heldOut is null ? null : train,
+            heldOut);
         ModelState initial;
         using (ClassifierNetwork model = createNetwork())
         {
@@ -62,10 +73,27 @@ internal sealed class SimulationSetup : IDisposable
         }
 
         var evaluator = new CentralizedEvaluator(createNetwork(), test);
-        FederatedStrategy strategy = SimulationRunner.CreateStrategy(s, initial, evaluator.Function);
+        IStrategy strategy = SimulationRunner.CreateStrategy(s, initial, evaluator.Function);
         string sizes = string.Join(", ", partitions.Select(p => p.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
-        string description = $"Fashion-MNIST, OpenFL CNN: {s.Clients} clients on a {spec} split of {train.Count:N0} training images ({sizes}); centralized evaluation on {test.Count:N0} test images; inputs {(s.Normalize is { } norm ? $"standardised with mean {norm.Mean} and std {norm.Std}" : "scaled to [0, 1]")}; {s.LocalEpochs} local epoch(s) of SGD lr {s.LearningRate} momentum {s.Momentum} batch {s.BatchSize}.";
+        string description = $"Fashion-MNIST, OpenFL CNN: {s.Clients} clients on a {spec} split of {train.Count:N0} training images ({sizes}); centralized evaluation on {test.Count:N0} test images{(heldOut is null ? string.Empty : $", distributed evaluation on {s.HoldOut:P0} of each partition held out")}; inputs {(s.Normalize is { } norm ? $"standardised with mean {norm.Mean} and std {norm.Std}" : "scaled to [0, 1]")}; {s.LocalEpochs} local epoch(s) of SGD lr {s.LearningRate} momentum {s.Momentum} batch {s.BatchSize}.";
         return new SimulationSetup(factory, strategy, description, evaluator);
+    }
+
+    /// <summary>Splits each partition into what a client trains on and the share it holds out, chosen with the seed.</summary>
+    internal static (IReadOnlyList<int[]> Train, IReadOnlyList<int[]> HeldOut) HoldOut(IReadOnlyList<int[]> partitions, double share, int seed)
+    {
+        var train = new int[partitions.Count][];
+        var heldOut = new int[partitions.Count][];
+        for (int i = 0; i < partitions.Count; i++)
+        {
+            int[] shuffled = (int[])partitions[i].Clone();
+            new Random(unchecked((seed * 31) + i)).Shuffle(shuffled);
+            int held = Math.Clamp((int)Math.Round(shuffled.Length * share), shuffled.Length > 1 ? 1 : 0, Math.Max(0, shuffled.Length - 1));
+            heldOut[i] = [.. shuffled.Take(held).Order()];
+            train[i] = [.. shuffled.Skip(held).Order()];
+        }
+
+        return (train, heldOut);
     }
 
     /// <summary>A client + strategy from an assembly: <c>PATH.dll</c> or <c>PATH.dll:TypeName</c>.</summary>
@@ -94,7 +122,7 @@ internal sealed class SimulationSetup : IDisposable
 
         var app = (ISimulationApp)(Activator.CreateInstance(candidates[0])
             ?? throw new SimulationAppException($"{candidates[0].FullName} could not be created; it needs a public parameterless constructor."));
-        var context = new SimulationAppContext(s.Clients, s.Rounds, s.Seed, new ConfigRecord(s.AppSettings.Select(p => KeyValuePair.Create(p.Key, SimulationRunner.ParseScalar(p.Value)))));
+        var context = new SimulationAppContext(s.Clients, s.Rounds, s.Seed, new ConfigRecord(s.AppSettings.Select(p => KeyValuePair.Create(p.Key, SimulationRunner.ParseConfigValue(p.Value)))));
         IStrategy strategy = app.CreateStrategy(context) ?? SimulationRunner.CreateStrategy(s, null, null);
         return new SimulationSetup(app.CreateClientFactory(context), strategy, $"{candidates[0].FullName} from {Path.GetFileName(path)}: {s.Clients} clients.", app as IDisposable);
     }

@@ -1,18 +1,19 @@
 using Confer.Core;
 using Confer.Core.Aggregation;
-using Confer.Federation.Clients;
+using Confer.Federation.Messages;
 
 namespace Confer.Federation.Strategies.Internal;
 
 /// <summary>
-/// The weighted mean of the clients' parameters, folded one at a time, followed by one step of a
+/// The weighted mean of the nodes' arrays, folded one at a time, followed by one step of a
 /// server optimizer (FedAvgM, FedAdam, FedYogi, FedAdagrad) from the current global model.
 /// </summary>
-internal sealed class ServerOptimizerAggregation(ModelState global, IServerOptimizer optimizer) : IParameterAggregation
+internal sealed class ServerOptimizerAggregation(ModelState global, MeanBuffers buffers, IServerOptimizer optimizer, int round) : IParameterAggregation
 {
-    private readonly WeightedMeanAggregation _mean = new(global);
+    private readonly WeightedMeanAggregation _mean = new(buffers);
 
-    public void Add(string clientId, FitResult result) => _mean.Add(clientId, result);
+    public void Add(string clientId, ArrayRecord arrays, long exampleCount) => _mean.Add(clientId, arrays, exampleCount);
 
-    public ModelState Complete() => optimizer.Step(global, _mean.Complete());
+    // The mean is only the step's input: it may live in the reusable buffers.
+    public ModelState Complete(ModelState? reusable) => optimizer.Step(global, _mean.Complete(reusable), round);
 }

@@ -1,16 +1,30 @@
 using Confer.Core;
 using Confer.Core.Aggregation;
-using Confer.Federation.Clients;
+using Confer.Federation.Messages;
 
 namespace Confer.Federation.Strategies.Internal;
 
-/// <summary>The example-weighted mean of the clients' parameters, folded one result at a time.</summary>
-internal sealed class WeightedMeanAggregation(ModelState layout) : IParameterAggregation
+/// <summary>
+/// The example-weighted mean of the nodes' arrays, folded one reply at a time into buffers the
+/// strategy keeps from round to round (<see cref="MeanBuffers"/>): arrays held in memory are folded
+/// as they are, arrays kept elsewhere are first read into one reused scratch state.
+/// </summary>
+internal sealed class WeightedMeanAggregation(MeanBuffers buffers) : IParameterAggregation
 {
-    private readonly WeightedMeanAccumulator _accumulator = new(layout);
+    public void Add(string clientId, ArrayRecord arrays, long exampleCount)
+    {
+        string description = $"the update from {clientId}";
+        buffers.Accumulator.Fold(buffers.Read(arrays, description), exampleCount, description);
+    }
 
-    public void Add(string clientId, FitResult result) =>
-        _accumulator.Fold(result.Parameters, result.ExampleCount, $"the update from {clientId}");
+    public ModelState Complete(ModelState? reusable)
+    {
+        if (reusable is not null && reusable.IsCompatibleWith(buffers.Accumulator.Layout))
+        {
+            buffers.Accumulator.WriteResult(reusable);
+            return reusable;
+        }
 
-    public ModelState Complete() => _accumulator.Result();
+        return buffers.Accumulator.Result();
+    }
 }

@@ -1,0 +1,500 @@
+using System.Collections.Concurrent;
+using Confer.Core;
+using Confer.Federation.Grid.Internal;
+using Confer.Federation.Messages;
+using Confer.Federation.Nodes;
+
+namespace Confer.Federation.Grid;
+
+/// <summary>
+/// A grid of virtual nodes in this process (Flower's in-memory grid): simulation, workflow
+/// runtimes and tests. Each node's <see cref="IMessageHandler"/> is created on its first task and
+/// kept until the grid is disposed; tasks run on the thread pool, at most
+/// <see cref="InMemoryGridOptions.MaxParallel"/> at once, in the order they were pushed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Memory stays flat however many nodes a round has: a task starts only while it is fewer than
+/// 2 × <see cref="InMemoryGridOptions.MaxParallel"/> places after the first task of its push whose
+/// reply has not been pulled, so at most that many replies wait to be pulled, while a controller
+/// that pulls in the pushed order folds them as they come.
+/// </para>
+/// <para>
+/// The arrays of a push are shared by every node it reaches, never copied: a copy per virtual node
+/// would cost more than the round. A node that writes into them would silently change what the
+/// others work on, so the grid compares them with a copy taken at the push once every task of the
+/// push is answered, and a change fails the next <see cref="PullAsync"/> with a message naming the
+/// tensor.
+/// </para>
+/// </remarks>
+public sealed class InMemoryGrid : IGrid, IAsyncDisposable
+{
+    private readonly IReadOnlyList<string> _nodeIds;
+    private readonly NumberedNodeIds? _numbered;
+    private readonly Dictionary<string, int>? _named;
+    private readonly Func<NodeContext, IMessageHandler> _createHandler;
+    private readonly ConcurrentDictionary<int, Lazy<IMessageHandler>> _handlers = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly int _window;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _outstanding = new(StringComparer.Ordinal);
+    private readonly List<Task> _work = [];
+    private readonly CancellationTokenSource _disposing = new();
+    private TaskCompletionSource _changed = NewSignal();
+    private Exception? _fault;
+    private bool _disposed;
+
+    /// <summary>Creates a grid of <paramref name="nodeCount"/> nodes named "0" to "nodeCount − 1" (made on demand: a million nodes hold no list of names).</summary>
+    /// <param name="nodeCount">The number of nodes; at least 1.</param>
+    /// <param name="createHandler">Creates a node's handler, on its first task; may be called from several threads at once.</param>
+    /// <param name="options">Parallelism; defaults when null.</param>
+    public InMemoryGrid(int nodeCount, Func<NodeContext, IMessageHandler> createHandler, InMemoryGridOptions? options = null)
+        : this(createHandler, options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodeCount, 1);
+        _numbered = new NumberedNodeIds(nodeCount);
+        _nodeIds = _numbered;
+    }
+
+    /// <summary>Creates a grid of nodes with the given names, in that (fold) order.</summary>
+    /// <param name="nodeIds">The names, unique and not empty, e.g. Portland, Seattle, Chandler, Bangalore.</param>
+    /// <param name="createHandler">Creates a node's handler, on its first task; may be called from several threads at once.</param>
+    /// <param name="options">Parallelism; defaults when null.</param>
+    public InMemoryGrid(IReadOnlyList<string> nodeIds, Func<NodeContext, IMessageHandler> createHandler, InMemoryGridOptions? options = null)
+        : this(createHandler, options)
+    {
+        ArgumentNullException.ThrowIfNull(nodeIds);
+        if (nodeIds.Count == 0)
+        {
+            throw new ArgumentException("A grid needs at least one node.", nameof(nodeIds));
+        }
+
+        _named = new Dictionary<string, int>(nodeIds.Count, StringComparer.Ordinal);
+        for (int i = 0; i < nodeIds.Count; i++)
+        {
+            string id = nodeIds[i];
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                throw new ArgumentException($"Node name {i} is empty; every node needs a name.", nameof(nodeIds));
+            }
+
+            if (!_named.TryAdd(id, i))
+            {
+                throw new ArgumentException($"Two nodes are named '{id}' (positions {_named[id]} and {i}); node names must be unique.", nameof(nodeIds));
+            }
+        }
+
+        _nodeIds = nodeIds.ToArray();
+    }
+
+    private InMemoryGrid(Func<NodeContext, IMessageHandler> createHandler, InMemoryGridOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(createHandler);
+        _createHandler = createHandler;
+        int parallel = (options ?? new InMemoryGridOptions()).MaxParallel;
+        _slots = new SemaphoreSlim(parallel, parallel);
+        _window = 2 * parallel;
+        _nodeIds = [];
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<string> NodeIds => _nodeIds;
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<string>> PushAsync(IReadOnlyList<Message> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var entries = new Entry[messages.Count];
+        var ids = new string[messages.Count];
+        var batch = new Batch(entries, new ReadOnlyGuard(messages.Select(m => m.Arrays?.InMemory).OfType<ModelState>()));
+        lock (_gate)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < messages.Count; i++)
+            {
+                Message message = messages[i] ?? throw new ArgumentException($"Message {i} is null.", nameof(messages));
+                int node = IndexOf(message.NodeId);
+                string id = Message.CreateId(message.Round, message.NodeId, message.Kind);
+                if (_outstanding.ContainsKey(id) || !seen.Add(id))
+                {
+                    batch.Guard.Dispose();
+                    throw new ArgumentException($"A task {id} (round {message.Round}, node {message.NodeId}, kind {message.Kind}) is already out; a node gets one task of a kind per round.", nameof(messages));
+                }
+
+                ids[i] = id;
+                entries[i] = new Entry(message with { Id = id }, node, batch, i, CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token));
+            }
+
+            foreach (Entry entry in entries)
+            {
+                _outstanding[entry.Message.Id] = entry;
+            }
+        }
+
+        if (entries.Length == 0)
+        {
+            batch.Guard.Dispose();
+        }
+        else
+        {
+            _ = Task.Run(() => ScheduleAsync(batch), CancellationToken.None);
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(ids);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Message>> PullAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        cancellationToken.ThrowIfCancellationRequested();
+        var replies = new List<(Entry Entry, Message Reply)>();
+        var finished = new List<Batch>();
+        lock (_gate)
+        {
+            ThrowIfFaulted();
+            foreach (string id in messageIds)
+            {
+                if (_outstanding.TryGetValue(id, out Entry? entry) && entry.Reply is { } reply)
+                {
+                    replies.Add((entry, reply));
+                    entry.Reply = null;
+                    entry.Taken = true;
+                    _outstanding.Remove(id);
+                    if (Advance(entry.Batch))
+                    {
+                        finished.Add(entry.Batch);
+                    }
+                }
+            }
+        }
+
+        // Checked outside the lock: a model-sized comparison, once per push, before its last reply is handed out.
+        foreach (Batch batch in finished)
+        {
+            VerifyUnchanged(batch);
+        }
+
+        replies.Sort((a, b) => a.Entry.Index.CompareTo(b.Entry.Index));
+        return Task.FromResult<IReadOnlyList<Message>>([.. replies.Select(r => r.Reply)]);
+    }
+
+    /// <inheritdoc/>
+    public async Task WaitAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                ThrowIfFaulted();
+                bool anyOut = false;
+                foreach (string id in messageIds)
+                {
+                    if (_outstanding.TryGetValue(id, out Entry? entry))
+                    {
+                        if (entry.Reply is not null)
+                        {
+                            return;
+                        }
+
+                        anyOut = true;
+                    }
+                }
+
+                if (!anyOut)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task WithdrawAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var finished = new List<Batch>();
+        var stopping = new List<CancellationTokenSource>();
+        lock (_gate)
+        {
+            foreach (string id in messageIds)
+            {
+                if (_outstanding.Remove(id, out Entry? entry))
+                {
+                    entry.Withdrawn = true;
+                    entry.Reply = null;
+                    stopping.Add(entry.Stop);
+                    if (Advance(entry.Batch))
+                    {
+                        finished.Add(entry.Batch);
+                    }
+                }
+            }
+
+            Signal();
+        }
+
+        foreach (CancellationTokenSource stop in stopping)
+        {
+            stop.Cancel();
+        }
+
+        foreach (Batch batch in finished)
+        {
+            batch.Guard.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Always false: a node in this process may keep a reference to the arrays it was given.</remarks>
+    public bool TryReleaseArrays(ModelState state) => false;
+
+    /// <summary>Tells every task at work to stop, waits until each has (except those withdrawn earlier, which may ignore their token), and disposes the handlers.</summary>
+    /// <returns>A task that completes when everything has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        Task[] work;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            work = [.. _work];
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        foreach (Task task in work)
+        {
+            await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        foreach (Lazy<IMessageHandler> handler in _handlers.Values.Where(h => h.IsValueCreated))
+        {
+            switch (handler.Value)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+
+        // The token source and the slots are not disposed: a handler left behind at a withdrawal
+        // may still run, and will release its slot and read its token when it ends.
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private int IndexOf(string nodeId)
+    {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        int index;
+        bool known = _numbered is not null ? _numbered.TryGetIndex(nodeId, out index) : _named!.TryGetValue(nodeId, out index);
+        return known
+            ? index
+            : throw new ArgumentException($"No node is named '{nodeId}'; this grid has {_nodeIds.Count} nodes.", nameof(nodeId));
+    }
+
+    private async Task ScheduleAsync(Batch batch)
+    {
+        foreach (Entry entry in batch.Entries)
+        {
+            // The window: never more than 2 × parallelism places ahead of the first reply not yet pulled.
+            while (true)
+            {
+                Task moved;
+                lock (_gate)
+                {
+                    if (entry.Withdrawn || _disposed)
+                    {
+                        break;
+                    }
+
+                    if (entry.Index < batch.FirstOpen + _window)
+                    {
+                        break;
+                    }
+
+                    moved = batch.WindowMoved.Task;
+                }
+
+                try
+                {
+                    await moved.WaitAsync(_disposing.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                await _slots.WaitAsync(entry.Stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                continue;
+            }
+
+            Task work = RunAsync(entry);
+            lock (_gate)
+            {
+                _work.RemoveAll(t => t.IsCompleted);
+                _work.Add(work);
+            }
+        }
+    }
+
+    private async Task RunAsync(Entry entry)
+    {
+        Message? reply = null;
+        Task<Message>? handling = null;
+        try
+        {
+            CancellationToken token = entry.Stop.Token;
+            IMessageHandler handler = _handlers.GetOrAdd(entry.Node, i => new Lazy<IMessageHandler>(() => CreateHandler(i))).Value;
+
+            // Task.Run keeps a synchronous handler from holding up the others; WaitAsync lets a
+            // handler that ignores its token be left behind when its task is withdrawn.
+            handling = Task.Run(() => handler.HandleAsync(entry.Message, token), token);
+            reply = await handling.WaitAsync(token).ConfigureAwait(false);
+            reply = reply is null
+                ? entry.Message.CreateErrorReply(ReasonCode.ClientError, $"The handler of node {entry.Message.NodeId} returned no reply to {entry.Message.Kind}.")
+                : reply with { Id = entry.Message.Id, ReplyTo = entry.Message.Id, NodeId = entry.Message.NodeId, Kind = entry.Message.Kind, Round = entry.Message.Round };
+        }
+        catch (OperationCanceledException) when (entry.Stop.IsCancellationRequested)
+        {
+            if (_disposing.IsCancellationRequested && !entry.Withdrawn && handling is not null)
+            {
+                // The grid is being disposed (the run was cancelled): the handler was told to stop; wait until it has.
+                await ((Task)handling).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (Exception exception)
+        {
+            reply = entry.Message.CreateErrorReply(ReasonCode.ClientError, $"{exception.GetType().Name}: {exception.Message}", exception);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        lock (_gate)
+        {
+            if (reply is not null && !entry.Withdrawn && !_disposed)
+            {
+                entry.Reply = reply;
+                Signal();
+            }
+        }
+    }
+
+    private IMessageHandler CreateHandler(int index) =>
+        _createHandler(new NodeContext(_nodeIds[index], index, _nodeIds.Count))
+        ?? throw new InvalidOperationException($"The handler factory returned no handler for node '{_nodeIds[index]}'.");
+
+    /// <summary>Moves the batch's window past taken and withdrawn tasks; true when every task of the batch is now settled.</summary>
+    private bool Advance(Batch batch)
+    {
+        int before = batch.FirstOpen;
+        while (batch.FirstOpen < batch.Entries.Length && (batch.Entries[batch.FirstOpen].Taken || batch.Entries[batch.FirstOpen].Withdrawn))
+        {
+            batch.FirstOpen++;
+        }
+
+        if (batch.FirstOpen != before)
+        {
+            TaskCompletionSource moved = batch.WindowMoved;
+            batch.WindowMoved = NewSignal();
+            moved.TrySetResult();
+        }
+
+        return batch.FirstOpen == batch.Entries.Length && before != batch.FirstOpen;
+    }
+
+    private void VerifyUnchanged(Batch batch)
+    {
+        try
+        {
+            Message first = batch.Entries[0].Message;
+            string? changed = batch.Guard.FindChange();
+            if (changed is not null)
+            {
+                var fault = new InvalidOperationException(
+                    $"Round {first.Round}: a node changed tensor '{changed}' of the arrays it received with its {first.Kind} task. Nodes must treat the arrays they receive as read-only: copy them (ModelState.Clone) before changing them.");
+                lock (_gate)
+                {
+                    _fault ??= fault;
+                }
+
+                throw fault;
+            }
+        }
+        finally
+        {
+            batch.Guard.Dispose();
+        }
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_fault is not null)
+        {
+            throw new InvalidOperationException(_fault.Message, _fault);
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous = _changed;
+        _changed = NewSignal();
+        previous.TrySetResult();
+    }
+
+    private sealed class Batch(Entry[] entries, ReadOnlyGuard guard)
+    {
+        public Entry[] Entries { get; } = entries;
+
+        public ReadOnlyGuard Guard { get; } = guard;
+
+        /// <summary>The first task whose reply is neither taken nor withdrawn.</summary>
+        public int FirstOpen { get; set; }
+
+        public TaskCompletionSource WindowMoved { get; set; } = NewSignal();
+    }
+
+    private sealed class Entry(Message message, int node, Batch batch, int index, CancellationTokenSource stop)
+    {
+        public Message Message { get; } = message;
+
+        public int Node { get; } = node;
+
+        public Batch Batch { get; } = batch;
+
+        public int Index { get; } = index;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public Message? Reply { get; set; }
+
+        public bool Taken { get; set; }
+
+        public bool Withdrawn { get; set; }
+    }
+}
