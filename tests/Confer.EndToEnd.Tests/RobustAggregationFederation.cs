@@ -145,23 +145,7 @@ internal sealed partial class RobustRun : IAsyncDisposable
     public async Task<RobustRunOutcome> RunAsync(string? poisoner)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        _processes["aggregator"] = LifecycleConfer.Start(Aggregator, "aggregator", "start");
-        foreach (string name in Collaborators)
-        {
-            string workspace = CollaboratorWorkspace(name);
-            _processes[name] = name == poisoner
-                ? LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, workspace, "poison", workspace, name, RobustAggregationFederation.Scale.ToString(CultureInfo.InvariantCulture))
-                : LifecycleConfer.Start(workspace, "collaborator", "start", "-n", name);
-        }
-
-        foreach (LifecycleConfer process in _processes.Values)
-        {
-            LifecycleResult result = await process.WaitAsync(RobustAggregationFederation.RunTimeout);
-            Assert.True(result.ExitCode == 0, Transcript());
-        }
-
-        string log = Output("aggregator");
-        Assert.True(log.Contains($"Federation finished: {Rounds} rounds trained", StringComparison.Ordinal), Transcript());
+        string log = await RunToTheEndAsync(poisoner);
         for (int round = 1; round <= Rounds; round++)
         {
             // Every collaborator's model counted: the poisoned one passed every check; the defence is the aggregation.
@@ -182,6 +166,35 @@ internal sealed partial class RobustRun : IAsyncDisposable
         double accuracy = await EvaluateLastAsync();
         return new RobustRunOutcome(Strategy, poisoner is not null, accuracy, roundAccuracies, clock.Elapsed);
     }
+
+    /// <summary>Runs the federation until every process has ended (each with exit 0) and returns the aggregator's log.</summary>
+    public async Task<string> RunToTheEndAsync(string? poisoner = null)
+    {
+        _processes["aggregator"] = LifecycleConfer.Start(Aggregator, "aggregator", "start");
+        foreach (string name in Collaborators)
+        {
+            string workspace = CollaboratorWorkspace(name);
+            _processes[name] = name == poisoner
+                ? LifecycleConfer.StartProgram(StragglerFederation.TestCollaboratorPath, workspace, "poison", workspace, name, RobustAggregationFederation.Scale.ToString(CultureInfo.InvariantCulture))
+                : LifecycleConfer.Start(workspace, "collaborator", "start", "-n", name);
+        }
+
+        foreach (LifecycleConfer process in _processes.Values)
+        {
+            LifecycleResult result = await process.WaitAsync(RobustAggregationFederation.RunTimeout);
+            Assert.True(result.ExitCode == 0, Transcript());
+        }
+
+        string log = Output("aggregator");
+        Assert.True(log.Contains($"Federation finished: {Rounds} rounds trained", StringComparison.Ordinal), Transcript());
+        return log;
+    }
+
+    /// <summary>The last model the aggregator saved.</summary>
+    public Confer.Core.ModelState LastModel() => Confer.Core.ModelStateSerializer.Load(Path.Combine(Aggregator, "save", "torch_cnn_fashion_mnist_last.pbuf"));
+
+    /// <summary>The initial model of the federation.</summary>
+    public Confer.Core.ModelState InitialModel() => Confer.Core.ModelStateSerializer.Load(Path.Combine(Aggregator, "save", "torch_cnn_fashion_mnist_init.pbuf"));
 
     public async ValueTask DisposeAsync()
     {
