@@ -22,8 +22,8 @@ internal static class AggregatorProcess
             AggregatorHost? host = null;
             var provider = new TimestampLoggerProvider(log, clock, eventId =>
             {
-                // Event 108 is "Round R finished": the wire count then closes the round.
-                if (eventId == 108 && Volatile.Read(ref host) is { } h)
+                // Event 1009 is the round controller's "Round R finished": the wire count then closes the round.
+                if (eventId == 1009 && Volatile.Read(ref host) is { } h)
                 {
                     var (read, written) = h.WireBytes;
                     var seconds = h.RoundSeconds;

@@ -57,6 +57,11 @@ public readonly struct ConfigValue : IEquatable<ConfigValue>
     /// <returns>The config value.</returns>
     public static ConfigValue FromBytes(ReadOnlySpan<byte> value) => new(ConfigValueKind.Bytes, 0, 0, ImmutableArray.Create(value));
 
+    /// <summary>Creates a bytes value from bytes that are already immutable (not copied).</summary>
+    /// <param name="value">The bytes.</param>
+    /// <returns>The config value.</returns>
+    public static ConfigValue FromBytes(ImmutableArray<byte> value) => new(ConfigValueKind.Bytes, 0, 0, value.IsDefault ? ImmutableArray<byte>.Empty : value);
+
     /// <summary>Creates a list of booleans.</summary>
     /// <param name="values">The values.</param>
     /// <returns>The config value.</returns>

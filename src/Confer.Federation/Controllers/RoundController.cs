@@ -68,8 +68,14 @@ public sealed class RoundController
             {
                 // The model of two rounds back: once the grid holds it no more, the new one may be written into its buffers.
                 ModelState? reusable = previous is not null && !ReferenceEquals(previous, parameters) && _grid.TryReleaseArrays(previous) ? previous : null;
+                long start = _options.TimeProvider.GetTimestamp();
                 (RoundRecord record, ModelState next) = await RunRoundAsync(round, parameters, reusable, cancellationToken).ConfigureAwait(false);
                 best = Commit(record, parameters, next, best);
+
+                // A round's time includes its commit: the checkpoint and the model files are part of it.
+                record = record with { Seconds = _options.TimeProvider.GetElapsedTime(start).TotalSeconds };
+                _options.Progress?.Report(new RoundProgress(round, _options.Rounds, RoundPhase.Completed, record.FitResults + record.FitFailures.Count, record.FitResults + record.FitFailures.Count, record.FitFailures.Count, record));
+                ControllerLog.RoundFinished(_logger, round, record.Seconds, record.FitResults + record.EvaluateResults, record.ModelsAggregated, _strategy.Name, record.FitFailures.Count + record.EvaluateFailures.Count);
                 rounds.Add(record);
                 previous = parameters;
                 parameters = next;
@@ -141,7 +147,6 @@ public sealed class RoundController
 
     private async Task<(RoundRecord Record, ModelState Parameters)> RunRoundAsync(int round, ModelState parameters, ModelState? reusable, CancellationToken cancellationToken)
     {
-        long start = _options.TimeProvider.GetTimestamp();
 
         // Training.
         IReadOnlyList<Message> trainTasks = _strategy.ConfigureTrain(round, parameters, new SeededClientManager(_grid.NodeIds, _options.Seed, round, RoundPhase.Fit));
@@ -203,10 +208,7 @@ public sealed class RoundController
             EvaluateFailures = evaluate.Failures,
             ParametersUpdated = !ReferenceEquals(next, parameters),
             Reports = [.. train.Reports, .. evaluate.Reports],
-            Seconds = _options.TimeProvider.GetElapsedTime(start).TotalSeconds,
         };
-        ControllerLog.RoundFinished(_logger, round, record.Seconds, record.FitResults + record.EvaluateResults, record.ModelsAggregated, _strategy.Name, record.FitFailures.Count + record.EvaluateFailures.Count);
-        _options.Progress?.Report(new RoundProgress(round, _options.Rounds, RoundPhase.Completed, trainTasks.Count, trainTasks.Count, train.Failures.Count, record));
         return (record, next);
     }
 
