@@ -62,7 +62,7 @@ public static class CollaboratorHost
 
         var data = plan.CollaboratorData.TryGetValue(options.Name, out var d) ? d : null;
         using var handler = new TaskRunnerMessageHandler(plan, catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory)));
-        var session = new CollaboratorSession(plan, options, address, new Protos.V2.Grid.GridClient(channel), handler, logger);
+        var session = new CollaboratorSession(plan, options, address, new Protos.V2.Grid.GridClient(channel), handler, credential, logger);
         try
         {
             return await session.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -79,9 +79,9 @@ public static class CollaboratorHost
             CollaboratorLog.ResultRefused(logger, options.Name, reason.ToString(), ex.Status.Detail);
             return 1;
         }
-        catch (AggregatorUnreachableException ex) when (ex.InnerException is { } inner && HandshakeRefusal.Find(inner) is { } tls)
+        catch (HandshakeRefusedException ex)
         {
-            CollaboratorLog.HandshakeRefused(logger, options.Name, ex.Address.ToString(), HandshakeRefusal.Describe(credential), tls.Message);
+            CollaboratorLog.HandshakeRefused(logger, options.Name, ex.Address.ToString(), ex.Certificate, ex.InnerException?.Message ?? "connection closed before HTTP/2");
             return 1;
         }
         catch (AggregatorUnreachableException ex)
@@ -134,7 +134,7 @@ public static class CollaboratorHost
     /// <summary>How many times a global model that fails its offset or hash check is downloaded before the collaborator gives up.</summary>
     private const int MaxModelDownloads = 3;
 
-    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Uri address, Protos.V2.Grid.GridClient client, IMessageHandler handler, ILogger logger)
+    private sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptions options, Uri address, Protos.V2.Grid.GridClient client, IMessageHandler handler, NodeCredential? credential, ILogger logger)
     {
         private readonly Metadata _headers = new()
         {
@@ -159,7 +159,7 @@ public static class CollaboratorHost
         private ResiliencePipeline Retry => _retry ??= new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsTransient(ex) && !GiveUpNow()),
+                ShouldHandle = async args => args.Outcome.Exception is { } ex && IsTransient(ex) && !await IsHandshakeRefusedAsync(ex, args.Context.CancellationToken).ConfigureAwait(false) && !GiveUpNow(),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(args.AttemptNumber)),
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
@@ -177,6 +177,9 @@ public static class CollaboratorHost
             })
             .Build();
 
+        /// <summary>Set when a probe found that the aggregator refuses this collaborator's certificate.</summary>
+        private bool _handshakeRefused;
+
         /// <summary>Runs a call to the aggregator through the retries; a transient failure that comes out means the collaborator gives up.</summary>
         private async ValueTask<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
         {
@@ -185,6 +188,10 @@ public static class CollaboratorHost
                 var result = await Retry.ExecuteAsync(call, cancellationToken).ConfigureAwait(false);
                 _failingSince = null;
                 return result;
+            }
+            catch (Exception ex) when (_handshakeRefused && credential is not null)
+            {
+                throw new HandshakeRefusedException(address, HandshakeRefusal.Describe(credential), ex);
             }
             catch (Exception ex) when (IsTransient(ex))
             {
@@ -201,6 +208,19 @@ public static class CollaboratorHost
                     return true;
                 },
                 cancellationToken).ConfigureAwait(false);
+
+        /// <summary>A failure that looks like a refused TLS handshake is probed once (see <see cref="HandshakeRefusal"/>).</summary>
+        private async ValueTask<bool> IsHandshakeRefusedAsync(Exception ex, CancellationToken cancellationToken)
+        {
+            if (credential is null || !HandshakeRefusal.Suspects(ex))
+            {
+                return false;
+            }
+
+            var validator = new AggregatorCertificateValidator(credential.Trust, options.TimeProvider);
+            _handshakeRefused = await HandshakeRefusal.IsRefusedAsync(address, credential, validator, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            return _handshakeRefused;
+        }
 
         /// <summary>Records a failure; true once the failures have lasted <c>client_reconnect_timeout</c>.</summary>
         private bool GiveUpNow()
@@ -456,16 +476,14 @@ public static class CollaboratorHost
         /// slow down (its rate limit), or the connection lost. A
         /// connection lost while a request stream is written surfaces as an <see cref="IOException"/>
         /// ("the request was aborted") rather than a status; a model that failed its check
-        /// (<see cref="InvalidDataException"/>) is not retried here, nor is a refused TLS handshake
-        /// (the aggregator does not trust this collaborator's certificate: trying again cannot help).
+        /// (<see cref="InvalidDataException"/>) is not retried here.
         /// </summary>
         private static bool IsTransient(Exception ex) => ex switch
         {
             RpcException rpc when Refusal.ReasonOf(rpc) is var reason && reason != ReasonCode.Unspecified => reason is ReasonCode.RateLimited or ReasonCode.UploadInProgress,
-            RpcException rpc when HandshakeRefusal.Find(rpc) is not null => false,
             RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Internal,
             InvalidDataException or AggregatorUnreachableException => false,
-            IOException or HttpRequestException => HandshakeRefusal.Find(ex) is null,
+            IOException or HttpRequestException => true,
             _ => false,
         };
     }
