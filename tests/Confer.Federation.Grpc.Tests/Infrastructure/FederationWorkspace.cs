@@ -35,7 +35,7 @@ internal sealed class FederationWorkspace : IDisposable
 
     public List<string> Collaborators { get; } = [];
 
-    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null, double trainStep = 0, bool writeLogs = false)
+    public static FederationWorkspace Create(IReadOnlyList<string> collaborators, int rounds = 2, long modelSize = 1000, string? extraNetwork = null, string strategy = "fedavg", bool deltaUpdates = false, int? port = null, double trainStep = 0, bool writeLogs = false, Federation.Strategies.StrategyRegistry? strategies = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "confer-federation-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
@@ -51,7 +51,7 @@ internal sealed class FederationWorkspace : IDisposable
         }
 
         var catalog = TaskRunnerCatalog.CreateDefault();
-        var plan = new PlanLoader(catalog.CreatePlanRegistry()).Load(aggregator);
+        var plan = new PlanLoader(catalog.CreatePlanRegistry(strategies)).Load(aggregator);
         ModelStateSerializer.Save(catalog.CreateInitialModel(plan, seed: 1), Path.Combine(aggregator, plan.Aggregator.InitStatePath));
         return workspace;
     }
