@@ -47,6 +47,7 @@ internal static class HandshakeRefusal
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
+        bool handshakeDone = false;
         try
         {
             using var tcp = new TcpClient();
@@ -64,6 +65,10 @@ internal static class HandshakeRefusal
                     RemoteCertificateValidationCallback = (_, certificate, _, _) => validator.Validate(certificate, address.Host).IsAccepted,
                 },
                 limit.Token).ConfigureAwait(false);
+
+            // In TLS 1.3 the server judges the client's certificate only now: a refusal ends the
+            // connection from here on, before a byte of HTTP/2.
+            handshakeDone = true;
             await tls.WriteAsync(Preface, limit.Token).ConfigureAwait(false);
             var answer = new byte[1];
             return await tls.ReadAsync(answer, limit.Token).ConfigureAwait(false) == 0;
@@ -74,8 +79,9 @@ internal static class HandshakeRefusal
         }
         catch (IOException)
         {
-            // The handshake completed (an unreachable aggregator fails before) and the connection was cut.
-            return true;
+            // Cut after the handshake: the aggregator refused the certificate. Cut during it (a
+            // reset connection, a proxy refusing everyone): an outage, which retrying may outlast.
+            return handshakeDone;
         }
         catch (Exception ex) when (ex is SocketException or AuthenticationException)
         {
