@@ -27,7 +27,7 @@ internal sealed record ProxyCut(ProxyDirection Direction, long BytesSinceArmed, 
 /// delay to every relayed chunk, and cut a connection once a given number of bytes has passed in one
 /// direction. It counts connections and bytes, so a test can assert that a fault really happened.
 /// </summary>
-internal sealed class TcpFaultProxy : IAsyncDisposable
+internal sealed partial class TcpFaultProxy : IAsyncDisposable
 {
     private const int BufferSize = 16 * 1024;
 
@@ -365,43 +365,5 @@ internal sealed class TcpFaultProxy : IAsyncDisposable
         }
 
         changed.TrySetResult();
-    }
-
-    private sealed class Cut(ProxyDirection direction, long bytes)
-    {
-        public ProxyDirection Direction { get; } = direction;
-
-        public long Bytes { get; } = bytes;
-
-        public long Counted { get; set; }
-
-        public TaskCompletionSource<ProxyCut> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private sealed class Link(Socket client, Socket server)
-    {
-        private int _aborted;
-        private long _up;
-        private long _down;
-
-        public Socket Client { get; } = client;
-
-        public Socket Server { get; } = server;
-
-        public long Add(ProxyDirection direction, long bytes) =>
-            Interlocked.Add(ref direction == ProxyDirection.Upstream ? ref _up : ref _down, bytes);
-
-        /// <summary>Resets both sides; true the first time.</summary>
-        public bool Abort()
-        {
-            if (Interlocked.Exchange(ref _aborted, 1) != 0)
-            {
-                return false;
-            }
-
-            Reset(Client);
-            Reset(Server);
-            return true;
-        }
     }
 }

@@ -41,15 +41,17 @@ public sealed class HostileDownloadTests
     }
 
     [Fact]
-    public async Task GlobalModelThatNeverChecksOut_GivesUpWithAClearError()
+    public async Task GlobalModelThatNeverChecksOut_StopsWithExitOneAndAClearError()
     {
         using var workspace = FederationWorkspace.Create(["alpha"], rounds: 1, modelSize: 1000, extraNetwork: "    tls: false\n    insecure: true");
         await using var aggregator = await StagedAggregator.StartAsync(workspace, Corruption.Hash, corruptDownloads: int.MaxValue);
-        using var loggerFactory = LoggerFactory.Create(_ => { });
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs));
 
-        IOException error = await Assert.ThrowsAsync<IOException>(() => CollaboratorHost.RunAsync(Options(workspace, aggregator, loggerFactory))).DefaultTimeout();
+        int exit = await CollaboratorHost.RunAsync(Options(workspace, aggregator, loggerFactory)).DefaultTimeout();
 
-        Assert.StartsWith("Gave up on the global model of round 1 after 3 downloads that failed their check", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, exit);
+        Assert.Contains(logs.Messages, m => m.StartsWith("Collaborator alpha stops (exit 1): Gave up on the global model of round 1 after 3 downloads that failed their check", StringComparison.Ordinal));
         Assert.Equal(3, aggregator.Service.Downloads);
         Assert.Equal(0, aggregator.Service.Uploads);
     }

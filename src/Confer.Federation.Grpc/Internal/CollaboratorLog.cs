@@ -50,6 +50,9 @@ internal static partial class CollaboratorLog
     [LoggerMessage(215, LogLevel.Error, "Task {Task} of round {Round} failed here ({Type}: {Error}); the failure is reported to the aggregator, which counts it as this collaborator's failure of the task")]
     public static partial void TaskFailed(ILogger logger, string task, int round, string type, string error);
 
+    [LoggerMessage(216, LogLevel.Error, "Collaborator {Collaborator} stops (exit 1): {Detail}. Something between it and the aggregator changes the bytes (a proxy, a faulty link); fix the path and start it again")]
+    public static partial void ModelUnusable(ILogger logger, string collaborator, string detail);
+
     [LoggerMessage(211, LogLevel.Warning, "Collaborator {Collaborator} missed round {Round}: {Detail}; asking for new tasks")]
     public static partial void RoundMovedOn(ILogger logger, string collaborator, int round, string detail);
 }

@@ -27,7 +27,7 @@ namespace Confer.Federation.Grid;
 /// tensor.
 /// </para>
 /// </remarks>
-public sealed class InMemoryGrid : IGrid, IAsyncDisposable
+public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _nodeIds;
     private readonly NumberedNodeIds? _numbered;
@@ -40,7 +40,7 @@ public sealed class InMemoryGrid : IGrid, IAsyncDisposable
     private readonly Dictionary<string, Entry> _outstanding = new(StringComparer.Ordinal);
     private readonly List<Task> _work = [];
     private readonly CancellationTokenSource _disposing = new();
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly GridSignal _changed = new();
     private Exception? _fault;
     private bool _disposed;
 
@@ -182,39 +182,17 @@ public sealed class InMemoryGrid : IGrid, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task WaitAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    public Task WaitAsync(IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
+        return _changed.WaitUntilAsync(
+            _gate,
+            () =>
             {
                 ThrowIfFaulted();
-                bool anyOut = false;
-                foreach (string id in messageIds)
-                {
-                    if (_outstanding.TryGetValue(id, out Entry? entry))
-                    {
-                        if (entry.Reply is not null)
-                        {
-                            return;
-                        }
-
-                        anyOut = true;
-                    }
-                }
-
-                if (!anyOut)
-                {
-                    return;
-                }
-
-                changed = _changed.Task;
-            }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+                return GridSignal.HasReplyOrNoneOutstanding(messageIds, id => _outstanding.TryGetValue(id, out Entry? entry) ? entry.Reply is not null : null);
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -239,7 +217,7 @@ public sealed class InMemoryGrid : IGrid, IAsyncDisposable
                 }
             }
 
-            Signal();
+            _changed.Signal();
         }
 
         foreach (CancellationTokenSource stop in stopping)
@@ -298,8 +276,6 @@ public sealed class InMemoryGrid : IGrid, IAsyncDisposable
         // may still run, and will release its slot and read its token when it ends.
     }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private int IndexOf(string nodeId)
     {
         ArgumentNullException.ThrowIfNull(nodeId);
@@ -308,193 +284,5 @@ public sealed class InMemoryGrid : IGrid, IAsyncDisposable
         return known
             ? index
             : throw new ArgumentException($"No node is named '{nodeId}'; this grid has {_nodeIds.Count} nodes.", nameof(nodeId));
-    }
-
-    private async Task ScheduleAsync(Batch batch)
-    {
-        foreach (Entry entry in batch.Entries)
-        {
-            // The window: never more than 2 × parallelism places ahead of the first reply not yet pulled.
-            while (true)
-            {
-                Task moved;
-                lock (_gate)
-                {
-                    if (entry.Withdrawn || _disposed)
-                    {
-                        break;
-                    }
-
-                    if (entry.Index < batch.FirstOpen + _window)
-                    {
-                        break;
-                    }
-
-                    moved = batch.WindowMoved.Task;
-                }
-
-                try
-                {
-                    await moved.WaitAsync(_disposing.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-
-            try
-            {
-                await _slots.WaitAsync(entry.Stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                continue;
-            }
-
-            Task work = RunAsync(entry);
-            lock (_gate)
-            {
-                _work.RemoveAll(t => t.IsCompleted);
-                _work.Add(work);
-            }
-        }
-    }
-
-    private async Task RunAsync(Entry entry)
-    {
-        Message? reply = null;
-        Task<Message>? handling = null;
-        try
-        {
-            CancellationToken token = entry.Stop.Token;
-            IMessageHandler handler = _handlers.GetOrAdd(entry.Node, i => new Lazy<IMessageHandler>(() => CreateHandler(i))).Value;
-
-            // Task.Run keeps a synchronous handler from holding up the others; WaitAsync lets a
-            // handler that ignores its token be left behind when its task is withdrawn.
-            handling = Task.Run(() => handler.HandleAsync(entry.Message, token), token);
-            reply = await handling.WaitAsync(token).ConfigureAwait(false);
-            reply = reply is null
-                ? entry.Message.CreateErrorReply(ReasonCode.ClientError, $"The handler of node {entry.Message.NodeId} returned no reply to {entry.Message.Kind}.")
-                : reply with { Id = entry.Message.Id, ReplyTo = entry.Message.Id, NodeId = entry.Message.NodeId, Kind = entry.Message.Kind, Round = entry.Message.Round };
-        }
-        catch (OperationCanceledException) when (entry.Stop.IsCancellationRequested)
-        {
-            if (_disposing.IsCancellationRequested && !entry.Withdrawn && handling is not null)
-            {
-                // The grid is being disposed (the run was cancelled): the handler was told to stop; wait until it has.
-                await ((Task)handling).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-        catch (Exception exception)
-        {
-            reply = entry.Message.CreateErrorReply(ReasonCode.ClientError, $"{exception.GetType().Name}: {exception.Message}", exception);
-        }
-        finally
-        {
-            _slots.Release();
-        }
-
-        lock (_gate)
-        {
-            if (reply is not null && !entry.Withdrawn && !_disposed)
-            {
-                entry.Reply = reply;
-                Signal();
-            }
-        }
-    }
-
-    private IMessageHandler CreateHandler(int index) =>
-        _createHandler(new NodeContext(_nodeIds[index], index, _nodeIds.Count))
-        ?? throw new InvalidOperationException($"The handler factory returned no handler for node '{_nodeIds[index]}'.");
-
-    /// <summary>Moves the batch's window past taken and withdrawn tasks; true when every task of the batch is now settled.</summary>
-    private bool Advance(Batch batch)
-    {
-        int before = batch.FirstOpen;
-        while (batch.FirstOpen < batch.Entries.Length && (batch.Entries[batch.FirstOpen].Taken || batch.Entries[batch.FirstOpen].Withdrawn))
-        {
-            batch.FirstOpen++;
-        }
-
-        if (batch.FirstOpen != before)
-        {
-            TaskCompletionSource moved = batch.WindowMoved;
-            batch.WindowMoved = NewSignal();
-            moved.TrySetResult();
-        }
-
-        return batch.FirstOpen == batch.Entries.Length && before != batch.FirstOpen;
-    }
-
-    private void VerifyUnchanged(Batch batch)
-    {
-        try
-        {
-            Message first = batch.Entries[0].Message;
-            string? changed = batch.Guard.FindChange();
-            if (changed is not null)
-            {
-                var fault = new InvalidOperationException(
-                    $"Round {first.Round}: a node changed tensor '{changed}' of the arrays it received with its {first.Kind} task. Nodes must treat the arrays they receive as read-only: copy them (ModelState.Clone) before changing them.");
-                lock (_gate)
-                {
-                    _fault ??= fault;
-                }
-
-                throw fault;
-            }
-        }
-        finally
-        {
-            batch.Guard.Dispose();
-        }
-    }
-
-    private void ThrowIfFaulted()
-    {
-        if (_fault is not null)
-        {
-            throw new InvalidOperationException(_fault.Message, _fault);
-        }
-    }
-
-    private void Signal()
-    {
-        TaskCompletionSource previous = _changed;
-        _changed = NewSignal();
-        previous.TrySetResult();
-    }
-
-    private sealed class Batch(Entry[] entries, ReadOnlyGuard guard)
-    {
-        public Entry[] Entries { get; } = entries;
-
-        public ReadOnlyGuard Guard { get; } = guard;
-
-        /// <summary>The first task whose reply is neither taken nor withdrawn.</summary>
-        public int FirstOpen { get; set; }
-
-        public TaskCompletionSource WindowMoved { get; set; } = NewSignal();
-    }
-
-    private sealed class Entry(Message message, int node, Batch batch, int index, CancellationTokenSource stop)
-    {
-        public Message Message { get; } = message;
-
-        public int Node { get; } = node;
-
-        public Batch Batch { get; } = batch;
-
-        public int Index { get; } = index;
-
-        public CancellationTokenSource Stop { get; } = stop;
-
-        public Message? Reply { get; set; }
-
-        public bool Taken { get; set; }
-
-        public bool Withdrawn { get; set; }
     }
 }
