@@ -11,6 +11,9 @@ namespace Confer.Federation;
 /// <param name="Message">What went wrong, in words, with the offending value where there is one.</param>
 public sealed record ClientFailure(string ClientId, ReasonCode Reason, string Message)
 {
+    /// <summary>The kind of the task that failed (<c>train</c>, <c>evaluate</c>, a plan's task name); empty when not known.</summary>
+    public string TaskKind { get; init; } = "";
+
     /// <summary>The exception behind the failure, when there is one; not part of the history file.</summary>
     public Exception? Exception { get; init; }
 }

@@ -170,6 +170,7 @@ public sealed class History
         {
             json.WriteStartObject();
             json.WriteString("client", failure.ClientId);
+            json.WriteString("task", failure.TaskKind);
             json.WriteString("reason", failure.Reason.ToString());
             json.WriteString("message", failure.Message);
             json.WriteEndObject();

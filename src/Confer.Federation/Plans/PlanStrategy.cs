@@ -196,8 +196,11 @@ public sealed class PlanStrategy : IStrategy, IStatefulStrategy
                 }
             }
 
+            // The strategy's close policy (min_completion_rate_fit) counts the training tasks, those
+            // that return a model: a failed validation task is not a missing update.
+            ClientFailure[] trainingFailures = [.. failures.Where(f => owner._plan.Tasks.TryGetValue(f.TaskKind, out TaskPlan? task) && task.Apply is null)];
             TrainAggregate aggregate = _models > 0
-                ? models.Complete(failures, reusable)
+                ? models.Complete(trainingFailures, reusable)
                 : new TrainAggregate(null, MetricRecord.Empty) { Skipped = string.Create(CultureInfo.InvariantCulture, $"no task of round {round} returned a model") };
             return aggregate with { Metrics = new MetricRecord(metrics.Concat(aggregate.Metrics)) };
         }

@@ -13,6 +13,8 @@ namespace Confer.Federation.Strategies;
 /// </summary>
 public sealed class StrategyRegistry : IPlanTypeExporter
 {
+    private const string MinCompletionRateFitKey = "min_completion_rate_fit";
+    private const string MinCompletionRateEvaluateKey = "min_completion_rate_evaluate";
     private readonly Dictionary<string, StrategyRegistration> _byName = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<StrategyRegistration> _registrations = [];
     private bool _frozen;
@@ -24,7 +26,7 @@ public sealed class StrategyRegistry : IPlanTypeExporter
     /// <summary>The built-in strategies, shared and read-only; <see cref="CreateDefault"/> makes one to add to.</summary>
     public static StrategyRegistry Default { get; } = Freeze(BuiltIn(new StrategyRegistry()));
 
-    /// <summary>The names and aliases of <see cref="Default"/>'s strategies, lower case, registered names first.</summary>
+    /// <summary>The registered names of <see cref="Default"/>'s strategies (not their aliases), in registration order.</summary>
     public static IReadOnlyList<string> Names => [.. Default._registrations.Select(r => r.Name)];
 
     /// <summary>The registered strategies, in registration order.</summary>
@@ -146,7 +148,8 @@ public sealed class StrategyRegistry : IPlanTypeExporter
                 Kind = PlanComponentKind.Strategy,
                 Name = strategy.Name,
                 Aliases = strategy.Aliases,
-                Settings = strategy.Settings,
+                // A plan's validation tasks run in its training phase, so no evaluation phase's close policy applies.
+                Settings = new SettingsSchema(strategy.Settings.Settings.Where(s => s.Key != MinCompletionRateEvaluateKey)),
                 ClientSettings = strategy.ClientSettings,
                 HoldsEveryUpdate = strategy.HoldsEveryUpdate,
                 Description = strategy.Description,
@@ -178,27 +181,27 @@ public sealed class StrategyRegistry : IPlanTypeExporter
         static SettingDefinition Tau(double value) => SettingDefinition.Number("tau", value, 0, null, minimumExclusive: true, description: "Adaptivity, > 0.");
         SettingDefinition start = SettingDefinition.Enum("second_moment_start", ["zero", "tau_squared"], "zero", "Where the second moment starts: zero, as Flower's; tau_squared, as the paper's Algorithm 2.");
         SettingDefinition malicious = SettingDefinition.Integer("num_malicious_clients", 0, 0, description: "The number f of Byzantine collaborators tolerated.");
-        SettingDefinition[] common =
+        static SettingDefinition[] Common(double minCompletionRate) =>
         [
             SettingDefinition.Boolean("accept_failures", true, "Whether a round with failed tasks is aggregated."),
-            SettingDefinition.Number("min_completion_rate_fit", 0, 0, 1, description: "The least share of training tasks that must give a result; below it the round keeps the model."),
-            SettingDefinition.Number("min_completion_rate_evaluate", 0, 0, 1, description: "The least share of evaluation tasks that must give a result."),
+            SettingDefinition.Number(MinCompletionRateFitKey, minCompletionRate, 0, 1, description: "The least share of training tasks that must give a result; below it the round keeps the model."),
+            SettingDefinition.Number(MinCompletionRateEvaluateKey, minCompletionRate, 0, 1, description: "The least share of evaluation tasks that must give a result."),
         ];
 
-        void Add(string name, string description, SettingDefinition[] own, Func<ConfigRecord, FederatedStrategy> create, bool holdsEveryUpdate = false, string[]? clientSettings = null, params string[] aliases) =>
+        void Add(string name, string description, SettingDefinition[] own, Func<ConfigRecord, FederatedStrategy> create, bool holdsEveryUpdate = false, string[]? clientSettings = null, double minCompletionRate = 0, params string[] aliases) =>
             registry.Register(new StrategyRegistration
             {
                 Name = name,
                 Aliases = [.. aliases],
-                Settings = new SettingsSchema([.. common, .. own]),
+                Settings = new SettingsSchema([.. Common(minCompletionRate), .. own]),
                 Create = o =>
                 {
                     FederatedStrategy strategy = create(o);
                     strategy.Apply(new StrategySettings
                     {
                         AcceptFailures = o.TryGetValue("accept_failures", out ConfigValue accept) ? accept.ToBoolean() : null,
-                        MinCompletionRateFit = o.TryGetValue("min_completion_rate_fit", out ConfigValue fit) ? fit.ToDouble() : null,
-                        MinCompletionRateEvaluate = o.TryGetValue("min_completion_rate_evaluate", out ConfigValue evaluate) ? evaluate.ToDouble() : null,
+                        MinCompletionRateFit = o.TryGetValue(MinCompletionRateFitKey, out ConfigValue fit) ? fit.ToDouble() : null,
+                        MinCompletionRateEvaluate = o.TryGetValue(MinCompletionRateEvaluateKey, out ConfigValue evaluate) ? evaluate.ToDouble() : null,
                     });
                     return strategy;
                 },
@@ -215,7 +218,7 @@ public sealed class StrategyRegistry : IPlanTypeExporter
         };
 
         Add("fedavg", "Example-weighted mean (McMahan et al., 2017).", [], _ => new FedAvg(), aliases: ["FedAvg"]);
-        Add("fault_tolerant_fedavg", "FedAvg that keeps the model when fewer than half of a round's tasks give a result (Flower's FaultTolerantFedAvg).", [], _ => new FedAvg { MinCompletionRateFit = 0.5, MinCompletionRateEvaluate = 0.5 }, aliases: ["FaultTolerantFedAvg"]);
+        Add("fault_tolerant_fedavg", "FedAvg that keeps the model when fewer than half of a round's tasks give a result (Flower's FaultTolerantFedAvg).", [], _ => new FedAvg { MinCompletionRateFit = 0.5, MinCompletionRateEvaluate = 0.5 }, minCompletionRate: 0.5, aliases: ["FaultTolerantFedAvg"]);
         Add("fedavgm", "Weighted mean with server momentum (Hsu et al., 2019).",
         [
             SettingDefinition.Number("server_learning_rate", 1.0, 0, null, minimumExclusive: true, description: "Server learning rate."),

@@ -64,6 +64,30 @@ public class PlanStrategyTests
     }
 
     [Fact]
+    public async Task Aggregate_MinCompletionRateFit_CountsTheTrainingTasks_NotTheFailedValidations()
+    {
+        using var workspace = EchoPlan.Create(Names, "template: fedavg\n  settings:\n    min_completion_rate_fit: 1.0");
+        FederationPlan plan = workspace.Load();
+        var strategy = new PlanStrategy(plan, StrategyRegistry.Default.Create(plan.Strategy));
+        ModelState global = (await strategy.InitializeParametersAsync().DefaultTimeout())!;
+        ClientFailure validationFailed = new("beta", ReasonCode.ClientError, "no data") { TaskKind = "aggregated_model_validation" };
+        ClientFailure trainingFailed = new("beta", ReasonCode.ClientError, "diverged") { TaskKind = "train" };
+
+        ITrainAggregation first = strategy.BeginAggregateTrain(1, global);
+        first.Add(StrategyDriver.Reply("alpha", 1, global, 1, MetricRecord.Of("loss", 1.0), "train"));
+        first.Add(StrategyDriver.Reply("beta", 1, global, 1, MetricRecord.Of("loss", 1.0), "train"));
+        TrainAggregate withFailedValidation = first.Complete([validationFailed]);
+
+        ITrainAggregation second = strategy.BeginAggregateTrain(2, global);
+        second.Add(StrategyDriver.Reply("alpha", 2, global, 1, MetricRecord.Of("loss", 1.0), "train"));
+        TrainAggregate withFailedTraining = second.Complete([trainingFailed]);
+
+        Assert.NotNull(withFailedValidation.Parameters);
+        Assert.Null(withFailedTraining.Parameters);
+        Assert.Contains("only 1 of 2 fit tasks gave a result", withFailedTraining.Skipped, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BestModelCriterion_IsTheFirstMetricOfTheGlobalValidation_OnTheRoundsInput()
     {
         using var workspace = EchoPlan.Create(Names);

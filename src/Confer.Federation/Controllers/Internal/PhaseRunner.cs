@@ -62,7 +62,7 @@ internal sealed class PhaseRunner(IGrid grid, RoundControllerOptions options, IL
                 }
                 else
                 {
-                    result.Failures.Add(failure);
+                    result.Failures.Add(failure with { TaskKind = messages[next].Kind });
                     ControllerLog.ClientFailed(logger, round, failure.ClientId, messages[next].Kind, failure.Reason, failure.Message);
                 }
 
