@@ -148,8 +148,8 @@ internal static class FederationRun
         var c = CultureInfo.InvariantCulture;
         var rounds = result.Rounds;
         Console.WriteLine(string.Create(c, $"{settings.Name}: {settings.Collaborators} `confer collaborator start` processes and one aggregator process, mutual TLS 1.3 on 127.0.0.1, echo task runner (task train), {settings.ModelSize:N0} float32 values ({modelBytes / 1e6:F1} MB), {settings.Rounds} rounds"));
-        Console.WriteLine(string.Create(c, $"round seconds (aggregator clock): {string.Join(" ", rounds.Select((r, i) => $"r{i}={r.Seconds:F3}"))}"));
-        Console.WriteLine("round 0 is excluded: it includes the collaborators' process start-up, TLS handshakes and JIT");
+        Console.WriteLine(string.Create(c, $"round seconds (aggregator clock): {string.Join(" ", rounds.Select((r, i) => $"r{i + 1}={r.Seconds:F3}"))}"));
+        Console.WriteLine("round 1 is excluded: it includes the collaborators' process start-up, TLS handshakes and JIT");
         var timed = rounds.Skip(1).Select(r => r.Seconds).ToList();
         var wire = rounds.Skip(1).Select((r, i) => (double)(r.Wire - rounds[i].Wire)).ToList();
         double moved = 2.0 * settings.Collaborators * modelBytes;
@@ -159,8 +159,8 @@ internal static class FederationRun
         Console.WriteLine(string.Create(c, $"aggregator peak RSS (VmHWM): {result.PeakRss / 1048576.0:F0} MiB; at round ends, GC live heap up to {rounds.Max(r => r.GcHeap) / 1048576.0:F0} MiB, GC committed up to {rounds.Max(r => r.GcCommitted) / 1048576.0:F0} MiB"));
         var cpu = rounds.Skip(1).Select((r, i) => r.CpuSeconds - rounds[i].CpuSeconds).ToList();
         var gen2 = rounds[^1].Gen2Collections - rounds[0].Gen2Collections;
-        Console.WriteLine(string.Create(c, $"aggregator CPU per round: median {Median(cpu):F3} s; gen-2 collections in rounds 1..{rounds.Count - 1}: {gen2}"));
-        Console.WriteLine(string.Create(c, $"round seconds r1..r{rounds.Count - 1}: min {timed.Min():F3}, median {Median(timed):F3}, max {timed.Max():F3}"));
+        Console.WriteLine(string.Create(c, $"aggregator CPU per round: median {Median(cpu):F3} s; gen-2 collections in rounds 2..{rounds.Count}: {gen2}"));
+        Console.WriteLine(string.Create(c, $"round seconds r2..r{rounds.Count}: min {timed.Min():F3}, median {Median(timed):F3}, max {timed.Max():F3}"));
         if (settings.Keep)
         {
             Console.WriteLine($"logs kept in {Path.Combine(root, "logs")}");

@@ -1,9 +1,10 @@
 namespace Confer.Plan;
 
 /// <summary>
-/// Implemented by a workspace's assembly to export the task runners and data loaders (and any
-/// compression stages) its plan may name. The host finds the exporter explicitly (a type named
-/// in the workspace, never a scan of every type) and hands it the registry.
+/// Implemented by what exports plan components to a registry: a workspace's assembly (its task
+/// runners and data loaders), the task runner catalog, the strategy registry. The host finds a
+/// workspace's exporter explicitly (a type named in the workspace, never a scan of every type)
+/// and hands it the registry.
 /// </summary>
 public interface IPlanTypeExporter
 {

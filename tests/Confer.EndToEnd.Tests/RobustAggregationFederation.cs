@@ -78,7 +78,7 @@ public sealed class RobustAggregationFederation : IAsyncLifetime
 public sealed record RobustRunOutcome(string Strategy, bool Poisoned, double Accuracy, IReadOnlyList<double> RoundAccuracies, TimeSpan Elapsed)
 {
     public override string ToString() => FormattableString.Invariant(
-        $"{Strategy}{(Poisoned ? ", one poisoner" : ", all honest")}: final accuracy {Accuracy:F4} (global model validated in rounds 0..: {string.Join(", ", RoundAccuracies.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))}; run {Elapsed.TotalSeconds:F0} s)");
+        $"{Strategy}{(Poisoned ? ", one poisoner" : ", all honest")}: final accuracy {Accuracy:F4} (global model validated at the start of rounds 1..: {string.Join(", ", RoundAccuracies.Select(a => a.ToString("F4", CultureInfo.InvariantCulture)))}; run {Elapsed.TotalSeconds:F0} s)");
 }
 
 /// <summary>One run of the certified federation in a fresh copy of its folders, with one strategy.</summary>
@@ -181,7 +181,16 @@ internal sealed partial class RobustRun : IAsyncDisposable
 
         foreach (LifecycleConfer process in _processes.Values)
         {
-            LifecycleResult result = await process.WaitAsync(RobustAggregationFederation.RunTimeout);
+            LifecycleResult result;
+            try
+            {
+                result = await process.WaitAsync(RobustAggregationFederation.RunTimeout);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}\n{Transcript()}", ex);
+            }
+
             Assert.True(result.ExitCode == 0, Transcript());
         }
 

@@ -5,13 +5,10 @@ namespace Confer.Federation.Grpc.Internal;
 /// <summary>The aggregator's log lines about what it saved and what it found after a restart.</summary>
 internal static partial class DurabilityLog
 {
-    [LoggerMessage(140, LogLevel.Information, "Resuming at round {Round} of {Rounds} from the round checkpoint {Path} (server optimizer at step {Steps})")]
-    public static partial void ResumedFromCheckpoint(ILogger logger, int round, int rounds, string path, int steps);
-
-    [LoggerMessage(141, LogLevel.Warning, "The saved federation state belongs to plan {OldHash} (next round {OldRound}), not to this plan {PlanHash}: it was moved, untouched, to {Path}; starting at round 0")]
+    [LoggerMessage(141, LogLevel.Warning, "The saved federation state belongs to plan {OldHash} (next round {OldRound}), not to this plan {PlanHash}: it was moved, untouched, to {Path}; starting at round 1")]
     public static partial void OtherPlanSetAside(ILogger logger, string oldHash, int oldRound, string planHash, string path);
 
-    [LoggerMessage(142, LogLevel.Warning, "{Directory} held files but no round checkpoint (an older Confer, or files put there by hand): they were moved, untouched, to {Path}; starting at round 0")]
+    [LoggerMessage(142, LogLevel.Warning, "{Directory} held files but no round checkpoint (an older Confer, or files put there by hand): they were moved, untouched, to {Path}; starting at round 1")]
     public static partial void NoCheckpointSetAside(ILogger logger, string directory, string path);
 
     [LoggerMessage(143, LogLevel.Information, "Removed the stored results of round {Round}: the round checkpoint says it was aggregated before the restart")]

@@ -43,13 +43,15 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
     /// <param name="createClient">Creates the client on each collaborator.</param>
     /// <param name="createInitialModel">Creates the initial global model from the task runner settings and a seed.</param>
     /// <param name="options">Metric and configuration names; <see langword="null"/> for none.</param>
+    /// <param name="clientSettings">The strategies' client settings the client applies from its fit config (e.g. FedProx's <c>proximal_mu</c>); a plan whose strategy sends one not listed is refused.</param>
     /// <returns>This catalog.</returns>
     public TaskRunnerCatalog AddFlowerClient(
         string name,
         Func<TaskRunnerContext, Confer.Federation.Clients.IClient> createClient,
         Func<PlanSettings, int, ModelState> createInitialModel,
-        FlowerClientTaskRunnerOptions? options = null) =>
-        Add(FlowerClientTaskRunner.CreateRegistration(name, createClient, createInitialModel, options: options));
+        FlowerClientTaskRunnerOptions? options = null,
+        IEnumerable<string>? clientSettings = null) =>
+        Add(FlowerClientTaskRunner.CreateRegistration(name, createClient, createInitialModel, options: options, clientSettings: clientSettings));
 
     /// <summary>Adds a data loader name with its settings (beyond <c>batch_size</c> and <c>collaborator_count</c>).</summary>
     /// <param name="name">The name in <c>data_loader.template</c>.</param>
