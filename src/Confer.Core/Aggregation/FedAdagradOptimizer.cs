@@ -2,7 +2,8 @@ namespace Confer.Core.Aggregation;
 
 /// <summary>
 /// FedAdagrad (Reddi et al. 2021, Algorithm 2): v_t = v_{t−1} + Δ². See
-/// <see cref="AdaptiveServerOptimizer"/> for the full step.
+/// <see cref="AdaptiveServerOptimizer"/> for the full step. With the defaults it computes what
+/// Flower's <c>FedAdagrad</c> computes (checked against flwr 1.28 and its unit test's 0.15).
 /// </summary>
 public sealed class FedAdagradOptimizer : AdaptiveServerOptimizer
 {

@@ -4,7 +4,7 @@ namespace Confer.Core.Aggregation;
 /// FedAdam (Reddi et al. 2021, Algorithm 2): v_t = β₂·v_{t−1} + (1 − β₂)·Δ². See
 /// <see cref="AdaptiveServerOptimizer"/> for the full step. By default, as Flower's FedAdam since
 /// 1.13, η is scaled in round r by Adam's bias correction √(1 − β₂^(r+1)) / (1 − β₁^(r+1)) (Flower's
-/// exponent is the round plus one); without it, the step is the paper's.
+/// exponent is the round plus one; checked against flwr 1.28); without it, the step is the paper's.
 /// </summary>
 public sealed class FedAdamOptimizer : AdaptiveServerOptimizer
 {

@@ -3,7 +3,8 @@ namespace Confer.Core.Aggregation;
 /// <summary>
 /// FedYogi (Reddi et al. 2021, Algorithm 2): v_t = v_{t−1} − (1 − β₂)·Δ²·sign(v_{t−1} − Δ²),
 /// which grows v additively and so adapts more cautiously than Adam. See
-/// <see cref="AdaptiveServerOptimizer"/> for the full step.
+/// <see cref="AdaptiveServerOptimizer"/> for the full step. With the defaults it computes what
+/// Flower's <c>FedYogi</c> computes (checked against flwr 1.28, whose step has no bias correction).
 /// </summary>
 public sealed class FedYogiOptimizer : AdaptiveServerOptimizer
 {

@@ -9,6 +9,7 @@ namespace Confer.Federation.Strategies;
 /// weighted mean's difference Δ from the global model is the pseudo-gradient of a server-side
 /// Adam step (Confer.Core's <see cref="FedAdamOptimizer"/>): m_t = β₁·m + (1 − β₁)·Δ,
 /// v_t = β₂·v + (1 − β₂)·Δ², x ← x + η·m_t / (√v_t + τ). The moments live in this instance across rounds.
+/// With the defaults it matches Flower 1.13 to 1.28 (bias-corrected η, v from 0).
 /// </summary>
 public sealed class FedAdam : FederatedStrategy
 {
