@@ -3,7 +3,7 @@
 # Reports errors (collaborator exit codes, Warning/Error log lines of every node; goal none), lost
 # results (acknowledged to collaborators vs counted by the aggregator, per round; goal none), the
 # aggregator's RSS per round and every second (goal flat), and the median round time from the
-# aggregator's clock (round 0, start-up, excluded).
+# aggregator's clock (round 1, start-up, excluded).
 # Baseline: the same federation with 10 collaborators in one process, measured first in the same
 # invocation (so both figures see the same machine load); the ratio says how round time scales
 # with 5x the collaborators.

@@ -119,7 +119,7 @@ public class SimulationTests
     }
 
     [Fact]
-    public async Task RunAsync_ResultsWaitingToBeFolded_NeverExceedTwiceTheParallelism()
+    public async Task RunAsync_ResultsWaitingToBeFolded_NeverExceedFourTimesTheParallelism()
     {
         // The first client of the round is slow; the others finish at once and must not pile up.
         int waiting = 0;
@@ -145,8 +145,10 @@ public class SimulationTests
         // 10 must be started while 0 is still running for the gate to open; the window (2 × 8) allows it.
         History history = await Simulation.RunAsync(factory, strategy, new SimulationOptions { ClientCount = 100, Rounds = 1, MaxParallelClients = 8 }).DefaultTimeout();
 
+        // The window (16 tasks past the first reply not pulled) plus, while the controller folds
+        // the replies it held behind the slow first one, the next window's worth.
         Assert.Equal(100, history.Rounds[0].FitResults);
-        Assert.InRange(maxWaiting, 1, 16);
+        Assert.InRange(maxWaiting, 1, 32);
     }
 
     private static void InterlockedMax(ref int target, int value)

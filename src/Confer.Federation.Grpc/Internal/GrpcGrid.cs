@@ -149,7 +149,7 @@ internal sealed partial class GrpcGrid : IGrid
         ArgumentNullException.ThrowIfNull(messageIds);
         return _changed.WaitUntilAsync(
             _gate,
-            () => GridSignal.HasReplyOrNoneOutstanding(messageIds, id => _tasks.TryGetValue(id, out var task) && !task.Withdrawn ? task.Reply is not null : null),
+            () => HasReplyOrNoneOutstanding(messageIds),
             cancellationToken);
     }
 
@@ -281,6 +281,26 @@ internal sealed partial class GrpcGrid : IGrid
     }
 
     private void Signal() => _changed.Signal();
+
+    /// <summary>What a wait waits for: a reply to one of the tasks, or none of them still outstanding. Under the lock.</summary>
+    private bool HasReplyOrNoneOutstanding(IReadOnlyCollection<string> messageIds)
+    {
+        bool anyOutstanding = false;
+        foreach (string id in messageIds)
+        {
+            if (_tasks.TryGetValue(id, out var task) && !task.Withdrawn)
+            {
+                if (task.Reply is not null)
+                {
+                    return true;
+                }
+
+                anyOutstanding = true;
+            }
+        }
+
+        return !anyOutstanding;
+    }
 
     private sealed class PendingTask(Message message, PushedArrays? arrays)
     {

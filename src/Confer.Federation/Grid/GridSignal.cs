@@ -21,33 +21,6 @@ public sealed class GridSignal
         previous.TrySetResult();
     }
 
-    /// <summary>
-    /// What <see cref="IGrid.WaitAsync"/> waits for: one of <paramref name="messageIds"/> has a
-    /// reply, or none of them is still outstanding (each is unknown or withdrawn).
-    /// </summary>
-    /// <param name="messageIds">The tasks waited on.</param>
-    /// <param name="replied">For a task id: true when it has a reply, false while it is outstanding, null when it is unknown or withdrawn.</param>
-    /// <returns>Whether the wait is over.</returns>
-    public static bool HasReplyOrNoneOutstanding(IEnumerable<string> messageIds, Func<string, bool?> replied)
-    {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        ArgumentNullException.ThrowIfNull(replied);
-        bool anyOutstanding = false;
-        foreach (string id in messageIds)
-        {
-            switch (replied(id))
-            {
-                case true:
-                    return true;
-                case false:
-                    anyOutstanding = true;
-                    break;
-            }
-        }
-
-        return !anyOutstanding;
-    }
-
     /// <summary>Waits until <paramref name="isOver"/>, checked under <paramref name="gate"/>, is true; it is checked again at every <see cref="Signal"/>.</summary>
     /// <param name="gate">The grid's lock.</param>
     /// <param name="isOver">The condition; it may throw to end the wait with an error.</param>

@@ -53,6 +53,15 @@ public sealed partial class InMemoryGrid
                 continue;
             }
 
+            lock (_gate)
+            {
+                if (_disposed || entry.Withdrawn)
+                {
+                    _slots.Release();
+                    continue;
+                }
+            }
+
             Task work = RunAsync(entry);
             lock (_gate)
             {
@@ -101,6 +110,7 @@ public sealed partial class InMemoryGrid
             if (reply is not null && !entry.Withdrawn && !_disposed)
             {
                 entry.Reply = reply;
+                _ready.Add(entry);
                 _changed.Signal();
             }
         }
@@ -110,8 +120,8 @@ public sealed partial class InMemoryGrid
         _createHandler(new NodeContext(_nodeIds[index], index, _nodeIds.Count))
         ?? throw new InvalidOperationException($"The handler factory returned no handler for node '{_nodeIds[index]}'.");
 
-    /// <summary>Moves the batch's window past taken and withdrawn tasks; true when every task of the batch is now settled.</summary>
-    private bool Advance(Batch batch)
+    /// <summary>Moves the batch's window past taken and withdrawn tasks. Under the lock.</summary>
+    private static void MoveWindow(Batch batch)
     {
         int before = batch.FirstOpen;
         while (batch.FirstOpen < batch.Entries.Length && (batch.Entries[batch.FirstOpen].Taken || batch.Entries[batch.FirstOpen].Withdrawn))
@@ -123,9 +133,10 @@ public sealed partial class InMemoryGrid
         {
             batch.WindowMoved.Signal();
         }
-
-        return batch.FirstOpen == batch.Entries.Length && before != batch.FirstOpen;
     }
+
+    /// <summary>Counts one more task of the batch taken or withdrawn; true when that was the last.</summary>
+    private static bool Settle(Batch batch) => ++batch.Settled == batch.Entries.Length;
 
     private void VerifyUnchanged(Batch batch)
     {
@@ -165,8 +176,11 @@ public sealed partial class InMemoryGrid
 
         public ReadOnlyGuard Guard { get; } = guard;
 
-        /// <summary>The first task whose reply is neither taken nor withdrawn.</summary>
+        /// <summary>The first task whose reply is neither taken nor withdrawn, as of the window's last move.</summary>
         public int FirstOpen { get; set; }
+
+        /// <summary>How many of its tasks are taken or withdrawn.</summary>
+        public int Settled { get; set; }
 
         public GridSignal WindowMoved { get; } = new();
     }

@@ -16,8 +16,10 @@ namespace Confer.Federation.Grid;
 /// <para>
 /// Memory stays flat however many nodes a round has: a task starts only while it is fewer than
 /// 2 × <see cref="InMemoryGridOptions.MaxParallel"/> places after the first task of its push whose
-/// reply has not been pulled, so at most that many replies wait to be pulled, while a controller
-/// that pulls in the pushed order folds them as they come.
+/// reply has not been pulled. A controller that folds in the pushed order holds the replies it
+/// pulled past a gap (an earlier one still at work) until the gap fills, so at most
+/// 4 × <see cref="InMemoryGridOptions.MaxParallel"/> replies exist at once, and 2 × while the
+/// folds keep up.
 /// </para>
 /// <para>
 /// The arrays of a push are shared by every node it reaches, never copied: a copy per virtual node
@@ -38,6 +40,10 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
     private readonly int _window;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _outstanding = new(StringComparer.Ordinal);
+
+    // The outstanding tasks that have a reply, in the order the replies came: pulls and waits look
+    // here, so a round of n tasks costs O(n) in all, not O(n) per reply.
+    private readonly List<Entry> _ready = [];
     private readonly List<Task> _work = [];
     private readonly CancellationTokenSource _disposing = new();
     private readonly GridSignal _changed = new();
@@ -124,7 +130,9 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
                 }
 
                 ids[i] = id;
-                entries[i] = new Entry(message with { Id = id }, node, batch, i, CancellationTokenSource.CreateLinkedTokenSource(_disposing.Token));
+                // Not linked to _disposing: a linked source would leave a registration on it for every
+                // task of the run. DisposeAsync cancels the outstanding ones itself.
+                entries[i] = new Entry(message with { Id = id }, node, batch, i, new CancellationTokenSource());
             }
 
             foreach (Entry entry in entries)
@@ -139,7 +147,11 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
         }
         else
         {
-            _ = Task.Run(() => ScheduleAsync(batch), CancellationToken.None);
+            Task schedule = Task.Run(() => ScheduleAsync(batch), CancellationToken.None);
+            lock (_gate)
+            {
+                _work.Add(schedule);
+            }
         }
 
         return Task.FromResult<IReadOnlyList<string>>(ids);
@@ -150,25 +162,34 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlySet<string> wanted = AsSet(messageIds);
         var replies = new List<(Entry Entry, Message Reply)>();
         var finished = new List<Batch>();
         lock (_gate)
         {
             ThrowIfFaulted();
-            foreach (string id in messageIds)
+            int kept = 0;
+            for (int i = 0; i < _ready.Count; i++)
             {
-                if (_outstanding.TryGetValue(id, out Entry? entry) && entry.Reply is { } reply)
+                Entry entry = _ready[i];
+                if (!wanted.Contains(entry.Message.Id))
                 {
-                    replies.Add((entry, reply));
-                    entry.Reply = null;
-                    entry.Taken = true;
-                    _outstanding.Remove(id);
-                    if (Advance(entry.Batch))
-                    {
-                        finished.Add(entry.Batch);
-                    }
+                    _ready[kept++] = entry;
+                    continue;
+                }
+
+                replies.Add((entry, entry.Reply!));
+                entry.Reply = null;
+                entry.Taken = true;
+                _outstanding.Remove(entry.Message.Id);
+                MoveWindow(entry.Batch);
+                if (Settle(entry.Batch))
+                {
+                    finished.Add(entry.Batch);
                 }
             }
+
+            _ready.RemoveRange(kept, _ready.Count - kept);
         }
 
         // Checked outside the lock: a model-sized comparison, once per push, before its last reply is handed out.
@@ -190,7 +211,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             () =>
             {
                 ThrowIfFaulted();
-                return GridSignal.HasReplyOrNoneOutstanding(messageIds, id => _outstanding.TryGetValue(id, out Entry? entry) ? entry.Reply is not null : null);
+                return HasReplyOrNoneOutstanding(messageIds);
             },
             cancellationToken);
     }
@@ -207,10 +228,16 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             {
                 if (_outstanding.Remove(id, out Entry? entry))
                 {
+                    if (entry.Reply is not null)
+                    {
+                        _ready.Remove(entry);
+                    }
+
                     entry.Withdrawn = true;
                     entry.Reply = null;
                     stopping.Add(entry.Stop);
-                    if (Advance(entry.Batch))
+                    MoveWindow(entry.Batch);
+                    if (Settle(entry.Batch))
                     {
                         finished.Add(entry.Batch);
                     }
@@ -241,7 +268,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
     /// <returns>A task that completes when everything has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        Task[] work;
+        CancellationTokenSource[] stops;
         lock (_gate)
         {
             if (_disposed)
@@ -250,13 +277,34 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             }
 
             _disposed = true;
-            work = [.. _work];
+            stops = [.. _outstanding.Values.Select(e => e.Stop)];
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
-        foreach (Task task in work)
+        foreach (CancellationTokenSource stop in stops)
         {
-            await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        // The schedulers and the tasks they started. A scheduler that checked _disposed just before
+        // it was set may still start one task (whose token is already cancelled): hence the loop.
+        while (true)
+        {
+            Task[] work;
+            lock (_gate)
+            {
+                work = [.. _work.Where(t => !t.IsCompleted)];
+            }
+
+            if (work.Length == 0)
+            {
+                break;
+            }
+
+            foreach (Task task in work)
+            {
+                await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
         foreach (Lazy<IMessageHandler> handler in _handlers.Values.Where(h => h.IsValueCreated))
@@ -274,6 +322,36 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
 
         // The token source and the slots are not disposed: a handler left behind at a withdrawal
         // may still run, and will release its slot and read its token when it ends.
+    }
+
+    private static IReadOnlySet<string> AsSet(IReadOnlyCollection<string> ids) =>
+        ids as IReadOnlySet<string> ?? new HashSet<string>(ids, StringComparer.Ordinal);
+
+    /// <summary>What a wait waits for: a reply to one of the tasks, or none of them still outstanding. Under the lock.</summary>
+    private bool HasReplyOrNoneOutstanding(IReadOnlyCollection<string> messageIds)
+    {
+        if (_ready.Count > 0)
+        {
+            IReadOnlySet<string> wanted = AsSet(messageIds);
+            foreach (Entry entry in _ready)
+            {
+                if (wanted.Contains(entry.Message.Id))
+                {
+                    return true;
+                }
+            }
+        }
+
+        // No reply yet: the wait goes on while one of the tasks is out (usually the first one looked at).
+        foreach (string id in messageIds)
+        {
+            if (_outstanding.ContainsKey(id))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private int IndexOf(string nodeId)
