@@ -6,68 +6,119 @@ using Confer.Federation.Nodes;
 
 namespace Confer.Federation.Grid;
 
-// How the grid runs its tasks: in push order, at most MaxParallel at once, each no more than
-// 2 × MaxParallel places ahead of the first reply not yet pulled, and a push's shared arrays
-// checked unchanged once every task of the push is answered. The IGrid side is InMemoryGrid.cs.
+// How the grid runs its tasks: at most MaxParallel workers, each running tasks in push order on
+// its own thread, no task more than 2 × MaxParallel places ahead of the first reply of its push not
+// yet pulled, and a push's shared arrays checked unchanged once every task of the push is answered.
+// The IGrid side is InMemoryGrid.cs.
 public sealed partial class InMemoryGrid
 {
-    private async Task ScheduleAsync(Batch batch)
+    /// <summary>Starts workers, up to the parallelism, for <paramref name="tasks"/> more tasks. Under the lock.</summary>
+    private void StartWorkers(int tasks)
     {
-        foreach (Entry entry in batch.Entries)
+        _workers.RemoveAll(w => w.Task!.IsCompleted);
+        for (int i = 0; i < tasks && _active < _maxParallel && !_disposed; i++)
         {
-            // The window: never more than 2 × parallelism places ahead of the first reply not yet pulled.
-            while (true)
+            _active++;
+            var worker = new Worker();
+            _workers.Add(worker);
+            worker.Task = Task.Run(() => WorkAsync(worker), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A worker: runs the next task that may start, one after the other, each on this thread (no
+    /// hop per task), and ends when no task is left to start. A worker whose task is withdrawn while
+    /// it runs is left behind with it (its handler may ignore its token) and another takes its place.
+    /// </summary>
+    private async Task WorkAsync(Worker worker)
+    {
+        while (true)
+        {
+            Entry? entry;
+            Task? windowMoved = null;
+            lock (_gate)
             {
-                Task moved;
-                lock (_gate)
+                if (worker.Abandoned)
                 {
-                    if (entry.Withdrawn || _disposed)
-                    {
-                        break;
-                    }
-
-                    if (entry.Index < batch.FirstOpen + _window)
-                    {
-                        break;
-                    }
-
-                    moved = batch.WindowMoved.Changed;
+                    return;
                 }
 
-                try
+                bool blocked = false;
+                entry = _disposed ? null : NextToStart(out blocked);
+                if (entry is not null)
                 {
-                    await moved.WaitAsync(_disposing.Token).ConfigureAwait(false);
+                    entry.Worker = worker;
                 }
-                catch (OperationCanceledException)
+                else if (blocked)
                 {
+                    windowMoved = _runnable.Changed;
+                }
+                else
+                {
+                    _active--;
                     return;
                 }
             }
 
-            try
+            if (entry is null)
             {
-                await _slots.WaitAsync(entry.Stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
+                try
+                {
+                    await windowMoved!.WaitAsync(_disposing.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Disposed: the next look ends this worker.
+                }
+
                 continue;
             }
 
-            lock (_gate)
+            await RunAsync(entry).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The next task that may start, in push order: fewer than 2 × parallelism places after the
+    /// first task of its push whose reply has not been pulled. <paramref name="blocked"/> says
+    /// whether tasks are waiting for their window to move. Under the lock.
+    /// </summary>
+    private Entry? NextToStart(out bool blocked)
+    {
+        blocked = false;
+        for (int b = 0; b < _unstarted.Count; b++)
+        {
+            Batch batch = _unstarted[b];
+            while (batch.NextToStart < batch.Entries.Length && batch.Entries[batch.NextToStart].Withdrawn)
             {
-                if (_disposed || entry.Withdrawn)
-                {
-                    _slots.Release();
-                    continue;
-                }
+                batch.NextToStart++;
             }
 
-            Task work = RunAsync(entry);
-            lock (_gate)
+            if (batch.NextToStart == batch.Entries.Length)
             {
-                _work.RemoveAll(t => t.IsCompleted);
-                _work.Add(work);
+                _unstarted.RemoveAt(b--);
+                continue;
             }
+
+            if (batch.NextToStart < batch.FirstOpen + _window)
+            {
+                return batch.Entries[batch.NextToStart++];
+            }
+
+            blocked = true;
+        }
+
+        return null;
+    }
+
+    /// <summary>A withdrawn task's worker, if it is at work on it, is left behind and replaced. Under the lock.</summary>
+    private void Abandon(Entry entry)
+    {
+        if (entry.Worker is { Abandoned: false } worker && !entry.Finished)
+        {
+            worker.Abandoned = true;
+            _active--;
+            StartWorkers(1);
         }
     }
 
@@ -78,11 +129,11 @@ public sealed partial class InMemoryGrid
         try
         {
             CancellationToken token = entry.Stop.Token;
+            token.ThrowIfCancellationRequested();
             IMessageHandler handler = _handlers.GetOrAdd(entry.Node, i => new Lazy<IMessageHandler>(() => CreateHandler(i))).Value;
 
-            // Task.Run keeps a synchronous handler from holding up the others; WaitAsync lets a
-            // handler that ignores its token be left behind when its task is withdrawn.
-            handling = Task.Run(() => handler.HandleAsync(entry.Message, token), token);
+            // WaitAsync lets a handler that ignores its token be left behind when its task is withdrawn.
+            handling = handler.HandleAsync(entry.Message, token);
             reply = await handling.WaitAsync(token).ConfigureAwait(false);
             reply = reply is null
                 ? entry.Message.CreateErrorReply(ReasonCode.ClientError, $"The handler of node {entry.Message.NodeId} returned no reply to {entry.Message.Kind}.")
@@ -100,13 +151,10 @@ public sealed partial class InMemoryGrid
         {
             reply = entry.Message.CreateErrorReply(ReasonCode.ClientError, $"{exception.GetType().Name}: {exception.Message}", exception);
         }
-        finally
-        {
-            _slots.Release();
-        }
 
         lock (_gate)
         {
+            entry.Finished = true;
             if (reply is not null && !entry.Withdrawn && !_disposed)
             {
                 entry.Reply = reply;
@@ -121,7 +169,7 @@ public sealed partial class InMemoryGrid
         ?? throw new InvalidOperationException($"The handler factory returned no handler for node '{_nodeIds[index]}'.");
 
     /// <summary>Moves the batch's window past taken and withdrawn tasks. Under the lock.</summary>
-    private static void MoveWindow(Batch batch)
+    private void MoveWindow(Batch batch)
     {
         int before = batch.FirstOpen;
         while (batch.FirstOpen < batch.Entries.Length && (batch.Entries[batch.FirstOpen].Taken || batch.Entries[batch.FirstOpen].Withdrawn))
@@ -131,7 +179,7 @@ public sealed partial class InMemoryGrid
 
         if (batch.FirstOpen != before)
         {
-            batch.WindowMoved.Signal();
+            _runnable.Signal();
         }
     }
 
@@ -182,7 +230,8 @@ public sealed partial class InMemoryGrid
         /// <summary>How many of its tasks are taken or withdrawn.</summary>
         public int Settled { get; set; }
 
-        public GridSignal WindowMoved { get; } = new();
+        /// <summary>The first task no worker has taken yet.</summary>
+        public int NextToStart { get; set; }
     }
 
     private sealed class Entry(Message message, int node, Batch batch, int index, CancellationTokenSource stop)
@@ -202,5 +251,19 @@ public sealed partial class InMemoryGrid
         public bool Taken { get; set; }
 
         public bool Withdrawn { get; set; }
+
+        /// <summary>The worker that took it, once one has.</summary>
+        public Worker? Worker { get; set; }
+
+        /// <summary>Whether its handler has returned (or was left behind).</summary>
+        public bool Finished { get; set; }
+    }
+
+    private sealed class Worker
+    {
+        public Task? Task { get; set; }
+
+        /// <summary>Left behind with a withdrawn task; no longer counted against the parallelism.</summary>
+        public bool Abandoned { get; set; }
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
     private readonly Dictionary<string, int>? _named;
     private readonly Func<NodeContext, IMessageHandler> _createHandler;
     private readonly ConcurrentDictionary<int, Lazy<IMessageHandler>> _handlers = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly int _maxParallel;
     private readonly int _window;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _outstanding = new(StringComparer.Ordinal);
@@ -44,7 +44,10 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
     // The outstanding tasks that have a reply, in the order the replies came: pulls and waits look
     // here, so a round of n tasks costs O(n) in all, not O(n) per reply.
     private readonly List<Entry> _ready = [];
-    private readonly List<Task> _work = [];
+    private readonly List<Batch> _unstarted = [];
+    private readonly List<Worker> _workers = [];
+    private readonly GridSignal _runnable = new();
+    private int _active;
     private readonly CancellationTokenSource _disposing = new();
     private readonly GridSignal _changed = new();
     private Exception? _fault;
@@ -98,7 +101,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(createHandler);
         _createHandler = createHandler;
         int parallel = (options ?? new InMemoryGridOptions()).MaxParallel;
-        _slots = new SemaphoreSlim(parallel, parallel);
+        _maxParallel = parallel;
         _window = 2 * parallel;
         _nodeIds = [];
     }
@@ -139,19 +142,18 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             {
                 _outstanding[entry.Message.Id] = entry;
             }
+
+            if (entries.Length > 0)
+            {
+                _unstarted.Add(batch);
+                _runnable.Signal();
+                StartWorkers(entries.Length);
+            }
         }
 
         if (entries.Length == 0)
         {
             batch.Guard.Dispose();
-        }
-        else
-        {
-            Task schedule = Task.Run(() => ScheduleAsync(batch), CancellationToken.None);
-            lock (_gate)
-            {
-                _work.Add(schedule);
-            }
         }
 
         return Task.FromResult<IReadOnlyList<string>>(ids);
@@ -236,6 +238,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
                     entry.Withdrawn = true;
                     entry.Reply = null;
                     stopping.Add(entry.Stop);
+                    Abandon(entry);
                     MoveWindow(entry.Batch);
                     if (Settle(entry.Batch))
                     {
@@ -245,6 +248,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             }
 
             _changed.Signal();
+            _runnable.Signal();
         }
 
         foreach (CancellationTokenSource stop in stopping)
@@ -286,25 +290,16 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             await stop.CancelAsync().ConfigureAwait(false);
         }
 
-        // The schedulers and the tasks they started. A scheduler that checked _disposed just before
-        // it was set may still start one task (whose token is already cancelled): hence the loop.
-        while (true)
+        // Every worker but those left behind with a withdrawn task (whose handler may ignore its token).
+        Task[] work;
+        lock (_gate)
         {
-            Task[] work;
-            lock (_gate)
-            {
-                work = [.. _work.Where(t => !t.IsCompleted)];
-            }
+            work = [.. _workers.Where(w => !w.Abandoned).Select(w => w.Task!)];
+        }
 
-            if (work.Length == 0)
-            {
-                break;
-            }
-
-            foreach (Task task in work)
-            {
-                await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        foreach (Task task in work)
+        {
+            await task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         foreach (Lazy<IMessageHandler> handler in _handlers.Values.Where(h => h.IsValueCreated))
@@ -320,8 +315,8 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
             }
         }
 
-        // The token source and the slots are not disposed: a handler left behind at a withdrawal
-        // may still run, and will release its slot and read its token when it ends.
+        // The token sources are not disposed: a handler left behind at a withdrawal may still run
+        // and read its token.
     }
 
     private static IReadOnlySet<string> AsSet(IReadOnlyCollection<string> ids) =>

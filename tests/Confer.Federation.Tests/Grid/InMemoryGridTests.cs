@@ -64,6 +64,36 @@ public class InMemoryGridTests
     }
 
     [Fact]
+    public async Task NoMoreThanMaxParallelTasksRunAtOnce()
+    {
+        var handler = new CountingHandler();
+        await using var grid = new InMemoryGrid(20, _ => handler, new InMemoryGridOptions { MaxParallel = 3 });
+
+        IReadOnlyList<string> ids = await grid.PushAsync([.. Enumerable.Range(0, 20).Select(i => Task(i.ToString(System.Globalization.CultureInfo.InvariantCulture), 1))]).DefaultTimeout();
+        IReadOnlyList<Message> replies = await PullAllAsync(grid, ids);
+
+        Assert.Equal(20, replies.Count);
+        Assert.InRange(handler.MostAtOnce, 1, 3);
+    }
+
+    [Fact]
+    public async Task AWithdrawnHandlerThatIgnoresItsToken_IsLeftBehind_AndTheNextTaskRunsInItsPlace()
+    {
+        using var release = new ManualResetEventSlim();
+        var stuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var grid = new InMemoryGrid(["a", "b"], node => node.NodeId == "a" ? new IgnoringHandler(stuck, release) : new EchoHandler(), new InMemoryGridOptions { MaxParallel = 1 });
+        IReadOnlyList<string> first = await grid.PushAsync([Task("a", 1)]).DefaultTimeout();
+        await stuck.Task.DefaultTimeout();
+
+        await grid.WithdrawAsync(first).DefaultTimeout();
+        IReadOnlyList<string> second = await grid.PushAsync([Task("b", 1)]).DefaultTimeout();
+        Message reply = Assert.Single(await PullAllAsync(grid, second));
+
+        Assert.Equal("b", reply.NodeId);
+        release.Set();
+    }
+
+    [Fact]
     public async Task Dispose_TellsTasksAtWorkToStop_AndWaitsForThem()
     {
         var handler = new BlockingHandler();
@@ -143,6 +173,38 @@ public class InMemoryGridTests
         public Task<Message> HandleAsync(Message message, CancellationToken cancellationToken = default)
         {
             message.Arrays!.InMemory!["w"].AsSpan<float>()[0] = 99f;
+            return System.Threading.Tasks.Task.FromResult(message.CreateReply(null, MetricRecord.Empty, 1));
+        }
+    }
+
+    private sealed class CountingHandler : IMessageHandler
+    {
+        private int _running;
+        private int _most;
+
+        public int MostAtOnce => Volatile.Read(ref _most);
+
+        public async Task<Message> HandleAsync(Message message, CancellationToken cancellationToken = default)
+        {
+            int now = Interlocked.Increment(ref _running);
+            int most;
+            while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)
+            {
+            }
+
+            await System.Threading.Tasks.Task.Yield();
+            Interlocked.Decrement(ref _running);
+            return message.CreateReply(null, MetricRecord.Empty, 1);
+        }
+    }
+
+    /// <summary>Blocks its thread until released, whatever its token says.</summary>
+    private sealed class IgnoringHandler(TaskCompletionSource started, ManualResetEventSlim release) : IMessageHandler
+    {
+        public Task<Message> HandleAsync(Message message, CancellationToken cancellationToken = default)
+        {
+            started.TrySetResult();
+            release.Wait(TimeSpan.FromSeconds(30));
             return System.Threading.Tasks.Task.FromResult(message.CreateReply(null, MetricRecord.Empty, 1));
         }
     }
