@@ -26,7 +26,7 @@ public sealed class RobustAggregationFederation : IAsyncLifetime
     public const double Scale = -5;
 
     /// <summary>A whole federation of six processes on a loaded two-core machine: generous, but bounded.</summary>
-    public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
     private LifecycleFederation? _certified;
 
