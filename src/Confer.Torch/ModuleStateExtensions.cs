@@ -1,5 +1,4 @@
 using Confer.Core;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Confer.Torch;

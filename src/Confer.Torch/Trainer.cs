@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Confer.Core;
 using Confer.Data;
 using Confer.Torch.Internal;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Core.Aggregation;
 
 namespace Confer.EndToEnd.Tests;
 
@@ -33,8 +34,8 @@ public sealed class FedProxFederationTests
         }
 
         // Both runs trained from the same model with the same data and seeds: only mu differs.
-        double movedPlain = Distance(initial, plain);
-        double movedProximal = Distance(initial, proximal);
+        double movedPlain = ModelAggregation.Distance(initial, plain);
+        double movedProximal = ModelAggregation.Distance(initial, proximal);
         Assert.True(movedPlain > 0, "FedAvg's round did not move the model");
         Assert.NotEqual(plain.ComputeHash(), proximal.ComputeHash());
         Assert.True(movedProximal < movedPlain, $"with mu 5 the model moved {movedProximal:G4} from the global one; without, {movedPlain:G4}");
@@ -51,27 +52,5 @@ public sealed class FedProxFederationTests
         Assert.Contains("max_train_examples: 500", edited, StringComparison.Ordinal);
         Assert.Contains("rounds_to_train: 1", edited, StringComparison.Ordinal);
         return edited;
-    }
-
-    private static double Distance(ModelState a, ModelState b)
-    {
-        double sum = 0;
-        for (int t = 0; t < a.Count; t++)
-        {
-            if (a[t].ElementType != ElementType.Float32)
-            {
-                continue;
-            }
-
-            ReadOnlySpan<float> x = a[t].AsReadOnlySpan<float>();
-            ReadOnlySpan<float> y = b[t].AsReadOnlySpan<float>();
-            for (int i = 0; i < x.Length; i++)
-            {
-                double d = x[i] - y[i];
-                sum += d * d;
-            }
-        }
-
-        return Math.Sqrt(sum);
     }
 }

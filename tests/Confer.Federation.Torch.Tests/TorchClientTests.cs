@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Core.Aggregation;
 using Confer.Data;
 using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
@@ -33,8 +34,8 @@ public class TorchClientTests
         // 16 steps at lr 0.05: with mu = 10 the pull back to the global model (lr·mu = 0.5 per step) dominates.
         var config = new ConfigRecord([new(TorchClient.LearningRateKey, 0.05), new(TorchClient.BatchSizeKey, 16)]);
 
-        double free = Distance(global, NewClient().Fit(global, config, CancellationToken.None).Parameters);
-        double proximal = Distance(global, NewClient().Fit(global, config.With(FedProx.ProximalMuKey, 10.0), CancellationToken.None).Parameters);
+        double free = ModelAggregation.Distance(global, NewClient().Fit(global, config, CancellationToken.None).Parameters);
+        double proximal = ModelAggregation.Distance(global, NewClient().Fit(global, config.With(FedProx.ProximalMuKey, 10.0), CancellationToken.None).Parameters);
 
         Assert.True(proximal < free * 0.6, $"distance with mu=10 is {proximal:G4}, without {free:G4}");
     }
@@ -152,22 +153,5 @@ public class TorchClientTests
     {
         using ClassifierNetwork net = Create();
         return net.GetModelState();
-    }
-
-    private static double Distance(ModelState a, ModelState b)
-    {
-        double sum = 0;
-        for (int t = 0; t < a.Count; t++)
-        {
-            ReadOnlySpan<float> x = a[t].AsReadOnlySpan<float>();
-            ReadOnlySpan<float> y = b[t].AsReadOnlySpan<float>();
-            for (int i = 0; i < x.Length; i++)
-            {
-                double d = x[i] - y[i];
-                sum += d * d;
-            }
-        }
-
-        return Math.Sqrt(sum);
     }
 }

@@ -1,4 +1,3 @@
-using Confer.Federation.Grpc;
 using Confer.Federation.Grpc.Hosting;
 using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch;

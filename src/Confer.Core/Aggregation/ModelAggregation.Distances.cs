@@ -1,4 +1,3 @@
-using System.Globalization;
 using Confer.Core.Aggregation.Internal;
 
 namespace Confer.Core.Aggregation;
@@ -77,6 +76,23 @@ public static partial class ModelAggregation
         int[] order = Enumerable.Range(0, scores.Length).ToArray();
         Array.Sort(order, (a, b) => scores[a] != scores[b] ? scores[a].CompareTo(scores[b]) : a.CompareTo(b));
         return order[..m];
+    }
+
+    /// <summary>
+    /// The Euclidean distance between two states of the same layout, over every element of every
+    /// tensor, in float64: how far training moved a model (FedProx keeps it near the global model),
+    /// or how far apart two updates are (what Krum ranks by).
+    /// </summary>
+    /// <param name="a">One state.</param>
+    /// <param name="b">The other, with the same tensor names, order, shapes and element types.</param>
+    /// <returns>‖a − b‖₂.</returns>
+    /// <exception cref="UpdateRejectedException">The layouts differ.</exception>
+    public static double Distance(ModelState a, ModelState b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        UpdateValidator.EnsureSameLayout(a, b, "the second state");
+        return Math.Sqrt(SquaredDistances([a, b])[0, 1]);
     }
 
     /// <summary>Krum: a copy of the update with the lowest Krum score (see <see cref="KrumScores"/>).</summary>

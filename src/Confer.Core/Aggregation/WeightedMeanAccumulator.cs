@@ -1,7 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using Confer.Core.Aggregation.Internal;
-
 namespace Confer.Core.Aggregation;
 
 /// <summary>

@@ -1,25 +1,17 @@
 using System.Globalization;
-using System.Net.Http;
-using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Confer.Core;
-using Confer.Federation.Grpc.Internal;
-using Confer.Federation.TaskRunners;
-using Confer.Pki;
-using Confer.Plan;
 using Confer.Federation.Messages;
 using Confer.Federation.Nodes;
+using Confer.Pki;
+using Confer.Plan;
 using Confer.Protos.V2;
-using ReasonCode = Confer.Federation.Messages.ReasonCode;
 using Google.Protobuf;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
 using Polly.Retry;
+using ReasonCode = Confer.Federation.Messages.ReasonCode;
 
 namespace Confer.Federation.Grpc.Internal;
 

@@ -1,4 +1,3 @@
-using Confer.Federation;
 using Google.Protobuf;
 using ProtoConfigRecord = Confer.Protos.V2.ConfigRecord;
 using ProtoConfigValue = Confer.Protos.V2.ConfigValue;

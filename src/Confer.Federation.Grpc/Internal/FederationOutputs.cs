@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Confer.Core;
-using Confer.Core.Metrics;
 using Confer.Federation.Controllers;
 using Confer.Federation.Plans;
 using Confer.Plan;

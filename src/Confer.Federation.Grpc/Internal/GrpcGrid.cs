@@ -1,13 +1,9 @@
-using System.Globalization;
 using Confer.Core;
-using Confer.Core.Aggregation;
 using Confer.Federation.Grid;
 using Confer.Federation.Messages;
 using Confer.Plan;
 using Confer.Protos.V2;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using ReasonCode = Confer.Federation.Messages.ReasonCode;
 
 namespace Confer.Federation.Grpc.Internal;
 

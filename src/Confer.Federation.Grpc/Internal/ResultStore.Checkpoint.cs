@@ -1,11 +1,7 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.IO.MemoryMappedFiles;
-using System.Text;
 using Confer.Core;
 using Confer.Federation.Controllers;
 using Confer.Protos.V1;
-using Confer.Protos.V2;
 using Google.Protobuf;
 
 namespace Confer.Federation.Grpc.Internal;

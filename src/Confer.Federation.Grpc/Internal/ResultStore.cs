@@ -4,7 +4,6 @@ using System.IO.MemoryMappedFiles;
 using System.Text;
 using Confer.Core;
 using Confer.Federation.Controllers;
-using Confer.Protos.V1;
 using Confer.Protos.V2;
 using Google.Protobuf;
 

@@ -1,6 +1,7 @@
 using Confer.Core;
 using Confer.Federation.Messages;
 using Confer.Federation.Nodes;
+using Confer.Federation.Nodes.Internal;
 
 namespace Confer.Federation.Clients;
 
@@ -51,15 +52,7 @@ public sealed class ClientMessageHandler : IMessageHandler
         }
         finally
         {
-            switch (client)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await Disposal.DisposeAsync(client).ConfigureAwait(false);
         }
     }
 

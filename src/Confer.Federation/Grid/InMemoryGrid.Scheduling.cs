@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Confer.Core;
 using Confer.Federation.Grid.Internal;
 using Confer.Federation.Messages;
 using Confer.Federation.Nodes;

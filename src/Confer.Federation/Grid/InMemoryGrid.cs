@@ -3,6 +3,7 @@ using Confer.Core;
 using Confer.Federation.Grid.Internal;
 using Confer.Federation.Messages;
 using Confer.Federation.Nodes;
+using Confer.Federation.Nodes.Internal;
 
 namespace Confer.Federation.Grid;
 
@@ -304,15 +305,7 @@ public sealed partial class InMemoryGrid : IGrid, IAsyncDisposable
 
         foreach (Lazy<IMessageHandler> handler in _handlers.Values.Where(h => h.IsValueCreated))
         {
-            switch (handler.Value)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
+            await Disposal.DisposeAsync(handler.Value).ConfigureAwait(false);
         }
 
         // The token sources are not disposed: a handler left behind at a withdrawal may still run

@@ -1,5 +1,3 @@
-using Confer.Core;
-
 namespace Confer.Federation.Messages;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Confer.Core;
 using Confer.Core.Aggregation;
-using Confer.Federation.Strategies.Internal;
 
 namespace Confer.Federation.Strategies;
 

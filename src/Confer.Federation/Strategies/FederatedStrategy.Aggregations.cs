@@ -2,7 +2,6 @@ using System.Globalization;
 using Confer.Core;
 using Confer.Core.Aggregation;
 using Confer.Federation.Messages;
-using Confer.Federation.Strategies.Internal;
 
 namespace Confer.Federation.Strategies;
 

@@ -1,9 +1,9 @@
-using Confer.Federation;
-using Confer.Federation.Grid;
-using Confer.Federation.Messages;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Confer.Federation;
+using Confer.Federation.Grid;
+using Confer.Federation.Messages;
 
 namespace Confer.Workflow.Internal;
 

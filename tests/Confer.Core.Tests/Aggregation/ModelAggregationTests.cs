@@ -12,6 +12,17 @@ public class ModelAggregationTests
         Points.SelectMany(p => Gen.Int[1, 10_000].Select(w => (double)w).Array[p.Length].Select(w => (p, w)));
 
     [Fact]
+    public void Distance_IsTheEuclideanNormOfTheDifference_AndRefusesAnotherLayout()
+    {
+        var a = TestStates.Single("w", [0f, 0f, 1f]);
+        var b = TestStates.Single("w", [3f, 4f, 1f]);
+
+        Assert.Equal(5.0, ModelAggregation.Distance(a, b), 12);
+        Assert.Equal(0.0, ModelAggregation.Distance(a, a.Clone()));
+        Assert.Throws<UpdateRejectedException>(() => ModelAggregation.Distance(a, TestStates.Single("w", [1f, 2f])));
+    }
+
+    [Fact]
     public void WeightedMean_IdenticalInputs_ReturnsTheInput()
     {
         var gen = Gen.Select(Gen.Float[-1e6f, 1e6f].Array[1, 30], Gen.Int[1, 10_000].Select(w => (double)w).Array[1, 12]);

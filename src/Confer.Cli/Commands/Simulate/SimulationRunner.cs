@@ -3,7 +3,6 @@ using System.Globalization;
 using Confer.Core;
 using Confer.Data;
 using Confer.Federation;
-using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
 using Confer.Federation.Torch;
 using Confer.Torch;

@@ -1,5 +1,4 @@
 using Confer.Core;
-using Confer.Core.Aggregation;
 using Confer.Federation.Messages;
 
 namespace Confer.Federation.Strategies.Internal;
