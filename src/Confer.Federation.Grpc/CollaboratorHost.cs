@@ -51,7 +51,7 @@ public static class CollaboratorHost
         }
 
         var data = plan.CollaboratorData.TryGetValue(options.Name, out var d) ? d : null;
-        using var handler = new TaskRunnerMessageHandler(plan, catalog.Get(plan).Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory)));
+        using var handler = new TaskRunnerMessageHandler(plan, catalog.Create(new TaskRunnerContext(plan, options.Name, data, loggerFactory)));
         var session = new CollaboratorSession(plan, options, address, new Protos.V2.Grid.GridClient(channel), handler, credential, logger);
         try
         {
@@ -89,7 +89,7 @@ public static class CollaboratorHost
     /// <summary>A refusal of the caller itself (its certificate, name, authorization, plan): retrying or sending other results cannot help.</summary>
     private static bool IsAboutWhoCalls(ReasonCode reason) => reason is ReasonCode.MissingCertificate or ReasonCode.UntrustedCertificate
         or ReasonCode.ExpiredCertificate or ReasonCode.RevokedCertificate or ReasonCode.NameMismatch or ReasonCode.UnknownCollaborator
-        or ReasonCode.WrongPlanHash or ReasonCode.MissingHeader;
+        or ReasonCode.WrongPlanHash or ReasonCode.WrongCodeHash or ReasonCode.MissingHeader;
 
     private static GrpcChannel CreateChannel(FederationPlan plan, Uri address, NodeCredential? credential, TimeProvider time)
     {

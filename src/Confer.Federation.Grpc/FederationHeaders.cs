@@ -8,4 +8,7 @@ public static class FederationHeaders
 
     /// <summary>The federation id (SHA-384 of the canonical plan) the caller runs; it must equal the aggregator's.</summary>
     public const string PlanHash = "confer-plan-hash";
+
+    /// <summary>The hash of the caller's workspace code (<c>code/</c>), or absent when it runs none; it must equal the aggregator's.</summary>
+    public const string CodeHash = "confer-code-hash";
 }

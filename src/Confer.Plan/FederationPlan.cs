@@ -61,8 +61,15 @@ public sealed class FederationPlan
     /// <summary>The canonical plan as a value tree, for rendering.</summary>
     internal PlanValue CanonicalValue { get; init; } = PlanValue.Null;
 
-    /// <summary>The lowercase hex SHA-384 of <see cref="CanonicalYaml"/>'s UTF-8 bytes: the federation id.</summary>
+    /// <summary>
+    /// The federation id: the lowercase hex SHA-384 of <see cref="CanonicalYaml"/>'s UTF-8 bytes, and,
+    /// when the workspace has its own code, of <see cref="CodeHash"/> after it
+    /// (<see cref="PlanLoader.ComputeHash(string, string?)"/>), so two nodes with different code are two federations.
+    /// </summary>
     public required string Hash { get; init; }
+
+    /// <summary>The hash of the workspace's <c>code/</c> project (<see cref="WorkspaceCodeHash"/>), or <see langword="null"/> when it has none.</summary>
+    public string? CodeHash { get; init; }
 
     /// <summary>The hash recorded by <c>confer plan freeze</c>, or <see langword="null"/> when the plan is not frozen.</summary>
     public string? FrozenHash { get; init; }

@@ -14,6 +14,9 @@ public static partial class PlanFreezer
     /// <summary>The suffix of the hash file written beside the plan file.</summary>
     public const string HashFileSuffix = ".sha384";
 
+    /// <summary>The suffix of the file beside a frozen plan that lists its workspace code's files and their SHA-256 (<c>plan/plan.yaml.code.sha256</c>).</summary>
+    public const string CodeManifestSuffix = ".code.sha256";
+
     /// <summary>Freezes <paramref name="plan"/> in its workspace.</summary>
     /// <param name="plan">A plan loaded with <see cref="PlanLoadOptions.VerifyFrozenHash"/> off when re-freezing an edited plan.</param>
     /// <returns>The files written and the hash.</returns>
@@ -23,8 +26,21 @@ public static partial class PlanFreezer
         var planPath = Path.Combine(plan.WorkspaceDirectory, plan.PlanFile);
         var hashPath = planPath + HashFileSuffix;
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        WriteReplacing(planPath, plan.CanonicalYaml, utf8);
+        // With workspace code, the frozen file ends with the comment line naming the code's hash, so its
+        // bytes hash to the federation id (sha384sum -c) exactly as a plan without code does.
+        WriteReplacing(planPath, plan.CodeHash is null ? plan.CanonicalYaml : plan.CanonicalYaml + PlanLoader.CodeLine(plan.CodeHash), utf8);
         WriteReplacing(hashPath, $"{plan.Hash}  {Path.GetFileName(planPath)}\n", utf8);
+        var manifestPath = planPath + CodeManifestSuffix;
+        if (plan.CodeHash is null)
+        {
+            File.Delete(manifestPath);
+        }
+        else
+        {
+            // Which files the frozen code had, so a later change can be named file by file.
+            WriteReplacing(manifestPath, WorkspaceCodeHash.Manifest(plan.WorkspaceDirectory), utf8);
+        }
+
         return new FrozenPlanFiles(planPath, hashPath, plan.Hash);
     }
 

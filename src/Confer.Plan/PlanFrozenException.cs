@@ -44,6 +44,17 @@ public sealed class PlanFrozenException : Exception
         CurrentHash = currentHash;
     }
 
+    /// <summary>Creates the exception with its own message, e.g. naming the code files that changed.</summary>
+    /// <param name="message">What changed and what to do.</param>
+    /// <param name="frozenHash">The frozen hash.</param>
+    /// <param name="currentHash">The hash now.</param>
+    public PlanFrozenException(string message, string frozenHash, string currentHash)
+        : base(message)
+    {
+        FrozenHash = frozenHash;
+        CurrentHash = currentHash;
+    }
+
     /// <summary>The hash recorded when the plan was frozen (lowercase hex SHA-384).</summary>
     public string FrozenHash { get; }
 

@@ -65,10 +65,22 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
         }
 
         var canonical = CanonicalYamlWriter.Write(bound.Canonical);
-        var hash = ComputeHash(canonical);
+        var codeHash = WorkspaceCodeHash.Compute(workspace.Root);
+        var hash = ComputeHash(canonical, codeHash);
         var frozenHash = PlanFreezer.ReadFrozenHash(workspace.Root, planFile);
         if (frozenHash is not null && options.VerifyFrozenHash && !string.Equals(frozenHash, hash, StringComparison.Ordinal))
         {
+            var manifest = Path.Combine(workspace.Root, planFile + PlanFreezer.CodeManifestSuffix);
+            var changes = File.Exists(manifest) ? WorkspaceCodeHash.Changes(workspace.Root, File.ReadAllText(manifest)) : [];
+            if (changes.Count > 0)
+            {
+                throw new PlanFrozenException(
+                    $"The workspace code changed after the plan was frozen ({string.Join(", ", changes)}; {planFile + PlanFreezer.CodeManifestSuffix} lists the frozen files). "
+                    + "Every node must run the code the plan was frozen with: restore it (a collaborator imports the aggregator's export again), or, on the aggregator, run `confer plan freeze --force` and export again.",
+                    frozenHash,
+                    hash);
+            }
+
             throw new PlanFrozenException(planFile, planFile + PlanFreezer.HashFileSuffix, frozenHash, hash);
         }
 
@@ -88,6 +100,7 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
             CanonicalYaml = canonical,
             CanonicalValue = bound.Canonical,
             Hash = hash,
+            CodeHash = codeHash,
             FrozenHash = frozenHash,
         };
     }
@@ -100,6 +113,16 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
         ArgumentNullException.ThrowIfNull(canonicalYaml);
         return Convert.ToHexStringLower(SHA384.HashData(Encoding.UTF8.GetBytes(canonicalYaml)));
     }
+
+    /// <summary>The federation id of a canonical plan and the hash of the workspace's code: the SHA-384 of the plan, followed, when there is code, by a line naming the code's hash.</summary>
+    /// <param name="canonicalYaml">The canonical plan.</param>
+    /// <param name="codeHash">The <see cref="WorkspaceCodeHash"/> of the workspace's <c>code/</c>; <see langword="null"/> when it has none (the id is then <see cref="ComputeHash(string)"/>'s).</param>
+    /// <returns>96 lowercase hex digits.</returns>
+    public static string ComputeHash(string canonicalYaml, string? codeHash) =>
+        codeHash is null ? ComputeHash(canonicalYaml) : ComputeHash(canonicalYaml + CodeLine(codeHash));
+
+    /// <summary>The line that follows the canonical plan in the federation id (and in a frozen plan file) when the workspace has code.</summary>
+    internal static string CodeLine(string codeHash) => $"# code/ sha256 {codeHash}\n";
 
     private static string RequireRelative(string path, string name) =>
         PlanWorkspace.Normalize(path) ?? throw new ArgumentException($"'{path}' must be a path relative to the workspace, inside it.", name);

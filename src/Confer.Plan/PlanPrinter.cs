@@ -19,6 +19,11 @@ public static class PlanPrinter
         var builder = new StringBuilder();
         builder.Append("# Confer plan ").Append(plan.PlanFile).Append('\n');
         builder.Append("# federation id (SHA-384): ").Append(plan.Hash).Append('\n');
+        if (plan.CodeHash is { } code)
+        {
+            builder.Append("# workspace code (code/, SHA-256, part of the federation id): ").Append(code).Append('\n');
+        }
+
         builder.Append("# frozen: ").Append(plan.IsFrozen ? "yes" : "no").Append('\n');
         builder.Append('\n');
 

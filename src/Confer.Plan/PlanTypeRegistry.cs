@@ -116,15 +116,42 @@ public sealed class PlanTypeRegistry
         return this;
     }
 
-    /// <summary>Finds the component registered as <paramref name="name"/> (its name or an alias, ignoring case).</summary>
+    /// <summary>
+    /// Asked for a name no registration has (a type in the workspace's own code); what it resolves is
+    /// registered here. <see langword="null"/>: only registered names are known.
+    /// </summary>
+    public IPlanTypeResolver? Resolver { get; set; }
+
+    /// <summary>
+    /// Finds the component registered as <paramref name="name"/> (its name or an alias, ignoring case),
+    /// or else the one the <see cref="Resolver"/> resolves, which is then registered.
+    /// </summary>
     /// <param name="kind">The kind of component.</param>
     /// <param name="name">The name from the plan.</param>
     /// <param name="registration">The registration, when found.</param>
-    /// <returns>Whether the name is registered.</returns>
+    /// <returns>Whether the name is known.</returns>
+    /// <exception cref="PlanTypeResolutionException">The resolver owns the name but cannot use the type.</exception>
     public bool TryGet(PlanComponentKind kind, string name, [NotNullWhen(true)] out PlanTypeRegistration? registration)
     {
         registration = null;
-        return _byName.TryGetValue(kind, out var byName) && byName.TryGetValue(name, out registration);
+        if (_byName.TryGetValue(kind, out var byName) && byName.TryGetValue(name, out registration))
+        {
+            return true;
+        }
+
+        if (Resolver?.Resolve(kind, name) is not { } resolved)
+        {
+            return false;
+        }
+
+        if (resolved.Kind != kind || !string.Equals(resolved.Name, name, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The plan type resolver answered '{name}' ({kind}) with '{resolved.Name}' ({resolved.Kind}).");
+        }
+
+        Register(resolved);
+        registration = resolved;
+        return true;
     }
 
     /// <summary>The registered components of <paramref name="kind"/>, in registration order.</summary>

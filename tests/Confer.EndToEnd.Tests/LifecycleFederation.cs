@@ -43,16 +43,20 @@ internal sealed class LifecycleFederation : IDisposable
 
     public string CollaboratorWorkspace(string name) => Path.Combine(Root, name, "agg");
 
-    public static Task<LifecycleFederation> CertifyAsync(params string[] collaborators) => CertifyAsync("echo", null, collaborators);
+    public static Task<LifecycleFederation> CertifyAsync(params string[] collaborators) => CertifyAsync("echo", new LifecycleSetup(), collaborators);
 
     /// <summary>The steps with another template; <paramref name="editPlan"/> rewrites plan/plan.yaml's text right after the workspace is created.</summary>
-    public static async Task<LifecycleFederation> CertifyAsync(string template, Func<string, string>? editPlan, params string[] collaborators)
+    public static Task<LifecycleFederation> CertifyAsync(string template, Func<string, string>? editPlan, params string[] collaborators) =>
+        CertifyAsync(template, new LifecycleSetup { EditPlan = editPlan }, collaborators);
+
+    /// <summary>The steps with another template and <paramref name="setup"/>'s changes.</summary>
+    public static async Task<LifecycleFederation> CertifyAsync(string template, LifecycleSetup setup, params string[] collaborators)
     {
         string root = Directory.CreateTempSubdirectory("confer-lifecycle-").FullName;
         var federation = new LifecycleFederation(root, FreePort(), collaborators);
         try
         {
-            await federation.RunStepsAsync(template, editPlan);
+            await federation.RunStepsAsync(template, setup);
             return federation;
         }
         catch
@@ -74,15 +78,17 @@ internal sealed class LifecycleFederation : IDisposable
         }
     }
 
-    private async Task RunStepsAsync(string template, Func<string, string>? editPlan)
+    private async Task RunStepsAsync(string template, LifecycleSetup setup)
     {
         // On the aggregator's node.
         await Step(Root, "workspace", "create", "--prefix", "agg", "--template", template);                             // 1 (2: cd agg)
-        if (editPlan is not null)
+        if (setup.EditPlan is not null)
         {
             string planFile = Path.Combine(Aggregator, "plan", "plan.yaml");
-            File.WriteAllText(planFile, editPlan(File.ReadAllText(planFile)));
+            File.WriteAllText(planFile, setup.EditPlan(File.ReadAllText(planFile)));
         }
+
+        setup.EditWorkspace?.Invoke(Aggregator);
 
         await Step(Aggregator, "plan", "initialize", "-a", AggregatorFqdn, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", InitialWeightsSeed.ToString(System.Globalization.CultureInfo.InvariantCulture)); // 3
         await Step(Aggregator, "workspace", "certify");                                                                 // 4
@@ -99,7 +105,7 @@ internal sealed class LifecycleFederation : IDisposable
             File.Copy(ArchivePath, Path.Combine(node, "agg.zip"));
             await Step(node, "workspace", "import", "--archive", "agg.zip");                                            // 8, 9
             string workspace = CollaboratorWorkspace(name);
-            LifecycleResult request = await Step(workspace, "collaborator", "generate-cert-request", "-n", name, "--data-path", (++shard).ToString(System.Globalization.CultureInfo.InvariantCulture)); // 10
+            LifecycleResult request = await Step(workspace, "collaborator", "generate-cert-request", "-n", name, "--data-path", setup.DataPath?.Invoke(name) ?? (++shard).ToString(System.Globalization.CultureInfo.InvariantCulture)); // 10
             string hash = ValueAfter(request.Output, "CSR SHA-384:");
 
             // The package travels to the aggregator's operator, with the hash read out of band (11).
@@ -138,4 +144,17 @@ internal sealed class LifecycleFederation : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>What a test changes in the lifecycle steps.</summary>
+internal sealed record LifecycleSetup
+{
+    /// <summary>Rewrites plan/plan.yaml's text right after the workspace is created.</summary>
+    public Func<string, string>? EditPlan { get; init; }
+
+    /// <summary>Changes files of the aggregator's workspace (its code/, say) right after it is created.</summary>
+    public Action<string>? EditWorkspace { get; init; }
+
+    /// <summary>Each collaborator's data path (its line in plan/data.yaml); absent: shards 1, 2, ...</summary>
+    public Func<string, string>? DataPath { get; init; }
 }

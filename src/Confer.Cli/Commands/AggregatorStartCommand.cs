@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Federation.Grpc;
-using Confer.Plan;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Confer.Cli.Commands;
@@ -26,6 +25,11 @@ internal static class AggregatorStartCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var directory = Path.GetFullPath(parse.GetValue(workspace)!);
+            if (!FederationConsole.TryLoadPlanTypes(directory, out var types))
+            {
+                return ExitCodes.Failed;
+            }
+
             var builder = FederationConsole.CreateHostBuilder();
             builder.Services.AddConferAggregator(new AggregatorOptions
             {
@@ -33,12 +37,14 @@ internal static class AggregatorStartCommand
                 Fqdn = parse.GetValue(fqdn),
                 Port = parse.GetValue(port),
                 Insecure = parse.GetValue(insecure),
-                PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
+                PlanRegistry = types.Registry,
+                Catalog = types.Catalog,
+                Strategies = types.Strategies,
             });
             var exitCode = await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
             if (exitCode == 0)
             {
-                PlotMetrics(directory);
+                PlotMetrics(directory, types);
             }
 
             return exitCode;
@@ -47,9 +53,9 @@ internal static class AggregatorStartCommand
     }
 
     // With write_logs, the finished run's metrics file gets its plot.
-    private static void PlotMetrics(string directory)
+    private static void PlotMetrics(string directory, LifecyclePlanTypes types)
     {
-        var plan = new PlanLoader(LifecyclePlanTypes.CreateRegistry()).Load(directory);
+        var plan = types.Load(directory);
         var metrics = Path.Combine(directory, AggregatorMetrics.RelativePath);
         if (!plan.Aggregator.WriteLogs || !File.Exists(metrics))
         {

@@ -25,15 +25,22 @@ internal static class CollaboratorStartCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var address = parse.GetValue(aggregator);
+            var directory = Path.GetFullPath(parse.GetValue(workspace)!);
+            if (!FederationConsole.TryLoadPlanTypes(directory, out var types))
+            {
+                return ExitCodes.Failed;
+            }
+
             var builder = FederationConsole.CreateHostBuilder();
             builder.Services.AddConferCollaborator(new CollaboratorOptions
             {
-                WorkspaceDirectory = Path.GetFullPath(parse.GetValue(workspace)!),
+                WorkspaceDirectory = directory,
                 Name = parse.GetValue(name)!,
                 AggregatorAddress = address is null ? null : new Uri(address),
                 Insecure = parse.GetValue(insecure),
-                PlanRegistry = LifecyclePlanTypes.CreateRegistry(),
-                Catalog = FederationConsole.CreateCatalog(),
+                PlanRegistry = types.Registry,
+                Catalog = types.Catalog,
+                Strategies = types.Strategies,
             });
             return await FederationConsole.RunAsync(builder, cancellationToken).ConfigureAwait(false);
         });

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using Confer.Cli.Commands.Lifecycle;
 using Confer.Federation.Grpc.Hosting;
 using Confer.Federation.TaskRunners;
 using Confer.Federation.Torch;
@@ -47,4 +49,20 @@ internal static class FederationConsole
     }
 
     public static TaskRunnerCatalog CreateCatalog() => TaskRunnerCatalog.CreateDefault().AddTorch();
+
+    /// <summary>The workspace's plan types, its code built or taken from the cache; a build that fails is printed as an error.</summary>
+    public static bool TryLoadPlanTypes(string directory, [NotNullWhen(true)] out LifecyclePlanTypes? types)
+    {
+        try
+        {
+            types = LifecyclePlanTypes.ForWorkspace(directory);
+            return true;
+        }
+        catch (LifecycleException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            types = null;
+            return false;
+        }
+    }
 }

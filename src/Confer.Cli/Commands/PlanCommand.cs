@@ -76,7 +76,8 @@ internal static class PlanCommand
                 WorkspaceLayout.WriteAtomically(layout.PlanFile, text);
             }
 
-            FederationPlan plan = new PlanLoader(LifecyclePlanTypes.CreateRegistry()).Load(layout.Directory);
+            var types = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line);
+            FederationPlan plan = types.Load(layout.Directory);
             console.Line($"Aggregator address: {plan.Network.AggregatorAddress}:{plan.Network.AggregatorPort}");
             if (text != original)
             {
@@ -85,7 +86,7 @@ internal static class PlanCommand
 
             int weightsSeed = parse.GetValue(seed) ?? RandomNumberGenerator.GetInt32(int.MaxValue);
             string runner = plan.TaskRunner.Name;
-            ModelState state = InitialModels.Create(plan, weightsSeed);
+            ModelState state = InitialModels.Create(plan, weightsSeed, types.Catalog);
             string statePath = Path.Combine(layout.Directory, plan.Aggregator.InitStatePath);
             ModelStateSerializer.Save(state, statePath, InitialModels.Metadata(runner, weightsSeed));
             console.Wrote(
@@ -107,7 +108,7 @@ internal static class PlanCommand
         {
             var layout = new WorkspaceLayout(parse.GetValue(workspace)!);
             layout.RequirePlan();
-            FederationPlan plan = new PlanLoader(LifecyclePlanTypes.CreateRegistry()).Load(layout.Directory);
+            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line).Load(layout.Directory);
             console.Out.Write(PlanPrinter.Render(plan));
             return ExitCodes.Success;
         });
@@ -123,7 +124,7 @@ internal static class PlanCommand
         {
             var layout = new WorkspaceLayout(parse.GetValue(workspace)!);
             layout.RequirePlan();
-            var loader = new PlanLoader(LifecyclePlanTypes.CreateRegistry());
+            var loader = new PlanLoader(LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line).Registry);
             FederationPlan plan;
             try
             {

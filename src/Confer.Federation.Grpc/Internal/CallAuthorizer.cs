@@ -75,6 +75,14 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
             throw Refuse(context, StatusCode.PermissionDenied, ReasonCode.UnknownCollaborator, $"NotAuthorized: collaborator '{claimed}' is not in plan/cols.yaml");
         }
 
+        var code = context.RequestHeaders.GetValue(FederationHeaders.CodeHash);
+        if (!string.Equals(NoneIfEmpty(code), plan.CodeHash, StringComparison.Ordinal))
+        {
+            throw Refuse(context, StatusCode.FailedPrecondition, ReasonCode.WrongCodeHash,
+                $"workspace code mismatch: your code/ hashes to {NoneIfEmpty(code) ?? "(no code)"}, the aggregator's to {plan.CodeHash ?? "(no code)"}. "
+                + "Both sides must run the same code/: import the aggregator's current workspace export again");
+        }
+
         if (!string.Equals(hash, plan.Hash, StringComparison.Ordinal))
         {
             throw Refuse(context, StatusCode.FailedPrecondition, ReasonCode.WrongPlanHash, $"plan hash mismatch: yours {(string.IsNullOrEmpty(hash) ? "(none)" : hash)}, aggregator's {plan.Hash}");
@@ -97,4 +105,6 @@ internal sealed class CallAuthorizer(FederationPlan plan, CollaboratorCertificat
         AggregatorLog.CallRefused(logger, context.Method, context.Peer, reason.ToString(), message);
         return Refusal.Create(status, reason, message);
     }
+
+    private static string? NoneIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

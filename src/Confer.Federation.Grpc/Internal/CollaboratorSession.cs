@@ -26,11 +26,7 @@ internal sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptio
     /// <summary>How many times a global model that fails its offset or hash check is downloaded before the collaborator gives up.</summary>
     private const int MaxModelDownloads = 3;
 
-    private readonly Metadata _headers = new()
-    {
-        { FederationHeaders.Collaborator, options.Name },
-        { FederationHeaders.PlanHash, plan.Hash },
-    };
+    private readonly Metadata _headers = Headers(plan, options.Name);
 
     private readonly TimeSpan _giveUpAfter = options.GiveUpAfter ?? plan.Network.ClientReconnectTimeout;
     private ResiliencePipeline? _retry;
@@ -376,6 +372,21 @@ internal sealed class CollaboratorSession(FederationPlan plan, CollaboratorOptio
         IOException or HttpRequestException => true,
         _ => false,
     };
+
+    private static Metadata Headers(FederationPlan plan, string name)
+    {
+        var headers = new Metadata
+        {
+            { FederationHeaders.Collaborator, name },
+            { FederationHeaders.PlanHash, plan.Hash },
+        };
+        if (plan.CodeHash is { } code)
+        {
+            headers.Add(FederationHeaders.CodeHash, code);
+        }
+
+        return headers;
+    }
 }
 
 /// <summary>The global model a collaborator downloaded last, by its SHA-256.</summary>

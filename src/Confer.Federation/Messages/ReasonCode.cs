@@ -37,6 +37,9 @@ public enum ReasonCode
     /// <summary>A request without the headers every call carries.</summary>
     MissingHeader = 9,
 
+    /// <summary>The caller's workspace code (<c>code/</c>) differs from the aggregator's: the plans agree, the code does not.</summary>
+    WrongCodeHash = 10,
+
     /// <summary>What was sent does not parse, or breaks the protocol (a second header, a chunk out of order).</summary>
     Malformed = 20,
 

@@ -31,10 +31,10 @@ public static class PlanSimulation
         }
 
         loggerFactory ??= NullLoggerFactory.Instance;
-        TaskRunnerRegistration runner = catalog.Get(plan);
+        _ = catalog.Get(plan); // an unknown task runner fails here, before the simulation starts
         var strategy = new PlanStrategy(plan, (strategies ?? StrategyRegistry.Default).Create(plan.Strategy), loggerFactory);
         return Simulation.RunAsync(
-            node => new TaskRunnerMessageHandler(plan, runner.Create(new TaskRunnerContext(plan, node.NodeId, plan.CollaboratorData.GetValueOrDefault(node.NodeId), loggerFactory))),
+            node => new TaskRunnerMessageHandler(plan, catalog.Create(new TaskRunnerContext(plan, node.NodeId, plan.CollaboratorData.GetValueOrDefault(node.NodeId), loggerFactory))),
             strategy,
             new SimulationOptions
             {

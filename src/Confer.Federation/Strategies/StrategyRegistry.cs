@@ -143,19 +143,24 @@ public sealed class StrategyRegistry : IPlanTypeExporter
         ArgumentNullException.ThrowIfNull(registry);
         foreach (StrategyRegistration strategy in _registrations)
         {
-            registry.Register(new PlanTypeRegistration
-            {
-                Kind = PlanComponentKind.Strategy,
-                Name = strategy.Name,
-                Aliases = strategy.Aliases,
-                // A plan's validation tasks run in its training phase, so no evaluation phase's close policy applies.
-                Settings = new SettingsSchema(strategy.Settings.Settings.Where(s => s.Key != MinCompletionRateEvaluateKey)),
-                ClientSettings = strategy.ClientSettings,
-                HoldsEveryUpdate = strategy.HoldsEveryUpdate,
-                Description = strategy.Description,
-            });
+            registry.Register(ToPlanRegistration(strategy));
         }
     }
+
+    /// <summary>How a plan sees <paramref name="strategy"/>: its names, settings and client settings.</summary>
+    /// <param name="strategy">The strategy.</param>
+    /// <returns>The plan registration.</returns>
+    internal static PlanTypeRegistration ToPlanRegistration(StrategyRegistration strategy) => new()
+    {
+        Kind = PlanComponentKind.Strategy,
+        Name = strategy.Name,
+        Aliases = strategy.Aliases,
+        // A plan's validation tasks run in its training phase, so no evaluation phase's close policy applies.
+        Settings = new SettingsSchema(strategy.Settings.Settings.Where(s => s.Key != MinCompletionRateEvaluateKey)),
+        ClientSettings = strategy.ClientSettings,
+        HoldsEveryUpdate = strategy.HoldsEveryUpdate,
+        Description = strategy.Description,
+    };
 
     private static StrategyRegistry Freeze(StrategyRegistry registry)
     {

@@ -12,7 +12,7 @@ namespace Confer.Federation.TaskRunners;
 public sealed class TaskRunnerCatalog : IPlanTypeExporter
 {
     private readonly Dictionary<string, TaskRunnerRegistration> _runners = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, (SettingsSchema Settings, string Description)> _dataLoaders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (SettingsSchema Settings, string Description, IPlanDataLoader? Loader)> _dataLoaders = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>A catalog with the <c>echo</c> task runner and the <c>none</c> data loader.</summary>
     /// <returns>The catalog.</returns>
@@ -60,8 +60,30 @@ public sealed class TaskRunnerCatalog : IPlanTypeExporter
     /// <returns>This catalog.</returns>
     public TaskRunnerCatalog AddDataLoader(string name, SettingsSchema settings, string description = "")
     {
-        _dataLoaders.Add(name, (settings, description));
+        _dataLoaders.Add(name, (settings, description, null));
         return this;
+    }
+
+    /// <summary>Adds a data loader object (a workspace's own type), which task runners reach through <see cref="TaskRunnerContext.LoadData{TData}"/>.</summary>
+    /// <param name="name">The name in <c>data_loader.template</c> (the type's full name).</param>
+    /// <param name="loader">The loader.</param>
+    /// <returns>This catalog.</returns>
+    public TaskRunnerCatalog AddDataLoader(string name, IPlanDataLoader loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        _dataLoaders.Add(name, (loader.Settings, loader.Description, loader));
+        return this;
+    }
+
+    /// <summary>Creates the plan's task runner for one collaborator, with the plan's data loader in its context when it is a loader object.</summary>
+    /// <param name="context">The plan, the collaborator, its data line and logging.</param>
+    /// <returns>The runner.</returns>
+    /// <exception cref="InvalidOperationException">The plan names a task runner this catalog does not have.</exception>
+    public ITaskRunner Create(TaskRunnerContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        IPlanDataLoader? loader = _dataLoaders.TryGetValue(context.Plan.DataLoader.Name, out var entry) ? entry.Loader : null;
+        return Get(context.Plan).Create(context with { DataLoader = context.DataLoader ?? loader });
     }
 
     /// <summary>A plan registry with the built-ins, the strategies of <paramref name="strategies"/> (default: <see cref="StrategyRegistry.Default"/>) and everything in this catalog.</summary>

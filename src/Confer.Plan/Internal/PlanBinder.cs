@@ -257,10 +257,20 @@ internal sealed partial class PlanBinder
             return null;
         }
 
-        if (!_registry.TryGet(kind, name, out var registration))
+        PlanTypeRegistration? registration;
+        try
         {
-            var hint = Suggestions.DidYouMean(name, _registry.GetNames(kind));
-            _problems.Add(nameLocation, $"Unknown {PlanTypeRegistry.Describe(kind)} '{name}' in '{path}'.{hint} {Registered(kind)}");
+            if (!_registry.TryGet(kind, name, out registration))
+            {
+                var hint = Suggestions.DidYouMean(name, _registry.GetNames(kind));
+                var elsewhere = _registry.Resolver is { } resolver ? " " + resolver.Describe() : string.Empty;
+                _problems.Add(nameLocation, $"Unknown {PlanTypeRegistry.Describe(kind)} '{name}' in '{path}'.{hint} {Registered(kind)}{elsewhere}");
+                return null;
+            }
+        }
+        catch (PlanTypeResolutionException ex)
+        {
+            _problems.Add(nameLocation, $"'{path}.{Template}': {ex.Message}");
             return null;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confer.Core;
+using Confer.Federation.TaskRunners;
 using Confer.Plan;
 
 namespace Confer.Cli.Commands.Lifecycle;
@@ -11,9 +12,8 @@ namespace Confer.Cli.Commands.Lifecycle;
 /// </summary>
 internal static class InitialModels
 {
-    public static ModelState Create(FederationPlan plan, int seed)
+    public static ModelState Create(FederationPlan plan, int seed, TaskRunnerCatalog catalog)
     {
-        var catalog = FederationConsole.CreateCatalog();
         if (!catalog.TaskRunners.Any(r => string.Equals(r.Name, plan.TaskRunner.Name, StringComparison.OrdinalIgnoreCase)))
         {
             throw new LifecycleException(
@@ -21,7 +21,15 @@ internal static class InitialModels
                 + $"to the plan's aggregator.settings.init_state_path, or use a task runner Confer ships: {string.Join(", ", catalog.TaskRunners.Select(r => r.Name).Order(StringComparer.Ordinal))}.");
         }
 
-        return catalog.CreateInitialModel(plan, seed);
+        try
+        {
+            return catalog.CreateInitialModel(plan, seed);
+        }
+        catch (Exception ex) when (plan.CodeHash is not null && ex is not (LifecycleException or OutOfMemoryException))
+        {
+            // The workspace's own code failed: say whose code and what it said, not a stack trace.
+            throw new LifecycleException($"The task runner {plan.TaskRunner.Name} (the workspace's code) could not create the initial model: {ex.GetType().Name}: {ex.Message}", ex);
+        }
     }
 
     public static Dictionary<string, string> Metadata(string taskRunner, int seed) => new(StringComparer.Ordinal)

@@ -1,14 +1,41 @@
+using Confer.Cli.UserCode;
+using Confer.Federation.Strategies;
+using Confer.Federation.TaskRunners;
+using Confer.Federation.Workspaces;
 using Confer.Plan;
 
 namespace Confer.Cli.Commands.Lifecycle;
 
 /// <summary>
-/// The plan type registry the lifecycle commands validate plans with: the built-in assigners,
-/// strategies and straggler policies, plus the task runners and data loaders of the catalog the
-/// aggregator and collaborators run with (<see cref="FederationConsole.CreateCatalog"/>), so plans
-/// are checked against the very schemas they run with.
+/// What a workspace's plan may name, and what runs it: the built-in assigners, strategies and
+/// straggler policies, the task runners and data loaders Confer ships
+/// (<see cref="FederationConsole.CreateCatalog"/>), and, when the workspace has its own code, the
+/// types of that code the plan names. Plans are checked against the very schemas they run with.
 /// </summary>
-internal static class LifecyclePlanTypes
+internal sealed record LifecyclePlanTypes(PlanTypeRegistry Registry, TaskRunnerCatalog Catalog, StrategyRegistry Strategies, WorkspaceCode? Code)
 {
+    /// <summary>The built-in plan types only, for a workspace without code of its own.</summary>
     public static PlanTypeRegistry CreateRegistry() => FederationConsole.CreateCatalog().CreatePlanRegistry();
+
+    /// <summary>The plan types of <paramref name="workspaceDirectory"/>, building its code first when it has some.</summary>
+    /// <param name="workspaceDirectory">The workspace.</param>
+    /// <param name="report">Where the build says what it did; <see langword="null"/>: standard output.</param>
+    /// <returns>The registry, catalog and strategies, the code's types resolvable in them.</returns>
+    /// <exception cref="LifecycleException">The code does not build.</exception>
+    public static LifecyclePlanTypes ForWorkspace(string workspaceDirectory, Action<string>? report = null)
+    {
+        var catalog = FederationConsole.CreateCatalog();
+        var strategies = StrategyRegistry.CreateDefault();
+        var registry = catalog.CreatePlanRegistry(strategies);
+        var code = WorkspaceCode.Load(Path.GetFullPath(workspaceDirectory), report ?? Console.WriteLine);
+        if (code is not null)
+        {
+            registry.Resolver = new WorkspaceTypeResolver(code.Assembly, code.Project, catalog, strategies);
+        }
+
+        return new LifecyclePlanTypes(registry, catalog, strategies, code);
+    }
+
+    /// <summary>Loads the plan of <paramref name="workspaceDirectory"/> with these types.</summary>
+    public FederationPlan Load(string workspaceDirectory, PlanLoadOptions? options = null) => new PlanLoader(Registry).Load(workspaceDirectory, options);
 }

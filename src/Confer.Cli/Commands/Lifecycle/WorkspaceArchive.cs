@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Confer.Plan;
 
 namespace Confer.Cli.Commands.Lifecycle;
 
@@ -17,7 +18,7 @@ internal static class WorkspaceArchive
     public const int MaxEntries = 10_000;
 
     private const string PrivateKeyMarker = "PRIVATE KEY-----";
-    private static readonly string[] SkippedCodeFolders = ["bin", "obj", ".git", ".vs"];
+    private static readonly string[] SkippedPlanFolders = [".git", ".vs"];
 
     /// <summary>Writes the archive and returns its entry names.</summary>
     public static IReadOnlyList<string> Export(WorkspaceLayout layout, string archivePath)
@@ -32,7 +33,13 @@ internal static class WorkspaceArchive
             }
         }
 
-        foreach (string folder in new[] { "plan", "code" })
+        // The code's files are exactly those its hash covers, so the importing node computes the same federation id.
+        foreach (string file in WorkspaceCodeHash.SourceFiles(layout.Directory))
+        {
+            entries.Add(($"{WorkspaceCodeHash.Directory}/{file}", Path.Combine(layout.Directory, WorkspaceCodeHash.Directory, file)));
+        }
+
+        foreach (string folder in new[] { "plan" })
         {
             string directory = Path.Combine(layout.Directory, folder);
             if (!Directory.Exists(directory))
@@ -44,7 +51,7 @@ internal static class WorkspaceArchive
             {
                 string name = Path.GetRelativePath(layout.Directory, file).Replace(Path.DirectorySeparatorChar, '/');
                 string[] parts = name.Split('/');
-                if (parts.Any(p => SkippedCodeFolders.Contains(p, StringComparer.Ordinal)) || parts[^1].Contains(".tmp-", StringComparison.Ordinal))
+                if (parts.Any(p => SkippedPlanFolders.Contains(p, StringComparer.Ordinal)) || parts[^1].Contains(".tmp-", StringComparison.Ordinal))
                 {
                     continue;
                 }
