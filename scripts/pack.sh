@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs Confer's libraries as NuGet packages into a local feed folder (default artifacts/packages),
 # the feed a workspace's own code (code/*.csproj) restores them from. With --tool it packs the
-# `confer` tool too (large: it carries LibTorch). Builds first unless --no-build.
+# `confer` tool too (linux-x64 only, large: it carries LibTorch). Builds first unless --no-build.
 #   bash scripts/pack.sh [--no-build] [--tool] [--output DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,7 +29,12 @@ for library in "${libraries[@]}"; do
 done
 for library in "${libraries[@]}"; do
   args=(-c Release --nologo -v q -o "$out")
-  [ "$build" = 0 ] && args+=(--no-build)
+  if [ "$library" = Confer.Cli ]; then
+    # A tool package for linux-x64 (ToolPackageRuntimeIdentifiers): restored and published for that runtime here.
+    args+=(-p:RuntimeIdentifiers=linux-x64)
+  elif [ "$build" = 0 ]; then
+    args+=(--no-build)
+  fi
   dotnet pack "$root/src/$library/$library.csproj" "${args[@]}" >/dev/null
 done
 echo "packed ${#libraries[@]} packages into $out"

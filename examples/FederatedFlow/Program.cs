@@ -3,6 +3,9 @@ using Confer.Examples;
 using Confer.Torch;
 using Confer.Workflow;
 
+// OpenFL's FederatedFlow tutorial. A quick run: --rounds 2 --max-examples 500 (options: ExampleOptions).
+//
+//   dotnet run --project examples/FederatedFlow -c Release [-- --rounds 3 --backend parallel --checkpoint]
 ExampleOptions options = ExampleOptions.Parse(args, defaultRounds: 3);
 ImageDataset train = FashionMnist.LoadTrain(options.Data);
 ImageDataset test = FashionMnist.LoadTest(options.Data);
@@ -11,13 +14,14 @@ string[] names = ["Portland", "Seattle", "Chandler", "Bangalore"];
 IReadOnlyList<int[]> trainParts = DataPartitioner.Strided(train.Count, names.Length);
 IReadOnlyList<int[]> testParts = DataPartitioner.Strided(test.Count, names.Length);
 
-// As OpenFL's callable private attributes: each collaborator's data is cut when the runtime first needs it.
+// As OpenFL's callable private attributes: each collaborator's data is cut when the runtime first needs it
+// (to its first --max-examples images of each set, when given).
 Collaborator[] collaborators = [.. names.Select((name, i) => new Collaborator(name)
 {
     PrivateAttributesFactory = () => new Dictionary<string, object?>
     {
-        ["TrainData"] = train.Subset(trainParts[i], $"{name} train"),
-        ["TestData"] = test.Subset(testParts[i], $"{name} test"),
+        ["TrainData"] = train.Subset(options.Limit(trainParts[i]), $"{name} train"),
+        ["TestData"] = test.Subset(options.Limit(testParts[i]), $"{name} test"),
     },
 })];
 

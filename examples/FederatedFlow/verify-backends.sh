@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs FederatedFlow under both backends, with and without checkpoint, and checks the final model hashes agree.
-# Usage: examples/FederatedFlow/verify-backends.sh [extra options, e.g. --max-batches 20 --rounds 2]
+# Usage: examples/FederatedFlow/verify-backends.sh [extra options, e.g. --max-examples 500 --rounds 2]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dotnet build "$here/FederatedFlow.csproj" -c Release -v quiet -nologo >&2

@@ -3,13 +3,18 @@ using Confer.Examples;
 using Confer.Torch;
 using Confer.Workflow;
 
+// FederatedFlow with an aggregator-only validation step and early stopping. A quick run:
+// --rounds 2 --max-examples 500 (options: ExampleOptions).
+//
+//   dotnet run --project examples/FederatedFlowEarlyStop -c Release [-- --rounds 10 --backend parallel]
 ExampleOptions options = ExampleOptions.Parse(args, defaultRounds: 10);
 ImageDataset train = FashionMnist.LoadTrain(options.Data);
 ImageDataset test = FashionMnist.LoadTest(options.Data);
 
 // The aggregator keeps the last 2,000 test images for itself; the collaborators split the rest.
+// --max-examples caps every one of these sets: the held-out set and each collaborator's two.
 const int HeldOut = 2000;
-ImageDataset heldOut = test.Subset([.. Enumerable.Range(test.Count - HeldOut, HeldOut)], "aggregator held-out");
+ImageDataset heldOut = test.Subset(options.Limit([.. Enumerable.Range(test.Count - HeldOut, HeldOut)]), "aggregator held-out");
 ImageDataset shared = test.Subset([.. Enumerable.Range(0, test.Count - HeldOut)], "collaborator test");
 
 string[] names = ["Portland", "Seattle", "Chandler", "Bangalore"];
@@ -19,8 +24,8 @@ Collaborator[] collaborators = [.. names.Select((name, i) => new Collaborator(na
 {
     PrivateAttributesFactory = () => new Dictionary<string, object?>
     {
-        ["TrainData"] = train.Subset(trainParts[i], $"{name} train"),
-        ["TestData"] = shared.Subset(testParts[i], $"{name} test"),
+        ["TrainData"] = train.Subset(options.Limit(trainParts[i]), $"{name} train"),
+        ["TestData"] = shared.Subset(options.Limit(testParts[i]), $"{name} test"),
     },
 })];
 var aggregator = new Aggregator();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Confer.Data;
+using Confer.Examples;
 using Confer.Federation;
 using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
@@ -10,20 +11,32 @@ using FlowerTutorial;
 // Flower's tutorial, step by step, on Fashion-MNIST (CIFAR-10 is not installed here). Bring
 // CIFAR-10 as IDX files (train-images-idx4-ubyte[.gz] of shape N×3×32×32 and
 // train-labels-idx1-ubyte[.gz]) with --cifar10 DIR to train the tutorial's own CNN on it.
+// --max-examples N keeps each client's first N images (before its train/validation split), for
+// quick runs.
 //
-//   dotnet run --project examples/FlowerTutorial -c Release [-- --rounds 5] [--cifar10 DIR]
+//   dotnet run --project examples/FlowerTutorial -c Release [-- --rounds 5] [--cifar10 DIR] [--max-examples N]
+const string Usage = "Options: --rounds N (default 5), --cifar10 DIR (CIFAR-10 IDX files), --max-examples N (images per client, for quick runs).";
 const int NumClients = 10;
 int rounds = 5;
 string? cifar10 = null;
-for (int i = 0; i < args.Length - 1; i++)
+int? maxExamples = null;
+var commandLine = new CommandLine(args, Usage);
+while (commandLine.Next(out string option))
 {
-    if (args[i] == "--rounds")
+    switch (option)
     {
-        rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    }
-    else if (args[i] == "--cifar10")
-    {
-        cifar10 = args[i + 1];
+        case "--rounds":
+            rounds = commandLine.Count();
+            break;
+        case "--cifar10":
+            cifar10 = commandLine.Value();
+            break;
+        case "--max-examples":
+            maxExamples = commandLine.Count();
+            break;
+        default:
+            commandLine.Unknown();
+            break;
     }
 }
 
@@ -45,7 +58,8 @@ else
     createNetwork = () => new NormalizedClassifier(FlowerCnn.Create(0), 0.5, 0.5);
 }
 
-IReadOnlyList<int[]> partitions = PartitionSpec.Iid.Apply(data.Labels, NumClients, seed: 42);
+IReadOnlyList<int[]> partitions = [.. PartitionSpec.Iid.Apply(data.Labels, NumClients, seed: 42)
+    .Select(p => maxExamples is int max && max < p.Length ? p[..max] : p)];
 
 // 2. client_fn: the engine creates a client when it needs one and releases it afterwards.
 ClientFactory clientFn = context =>
@@ -69,6 +83,11 @@ var strategy = new FedAvg
 
 // 4. run_simulation.
 Console.WriteLine($"{NumClients} clients, {rounds} rounds, {data.Name}: {data.Count:N0} images.");
+if (maxExamples is not null)
+{
+    Console.WriteLine($"At most {maxExamples:N0} images per client: {partitions.Sum(p => p.Length):N0} in all.");
+}
+
 History history = await Simulation.RunAsync(
     clientFn,
     strategy,

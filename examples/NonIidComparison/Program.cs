@@ -1,6 +1,7 @@
 using System.Globalization;
 using Confer.Core;
 using Confer.Data;
+using Confer.Examples;
 using Confer.Federation;
 using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
@@ -10,28 +11,50 @@ using Confer.Torch;
 // Label skew hurts FedAvg; FedProx (a proximal term on the clients) and FedAdam (an adaptive
 // server step) are two answers. Same data, same initial model, same client training; only the
 // strategy differs. Writes noniid-comparison.png and one history JSON per strategy.
+// --max-examples N keeps each client's first N training images and --max-test-examples N the
+// first N test images of the centralized evaluation, for quick runs.
 //
-//   dotnet run --project examples/NonIidComparison -c Release [-- --rounds 5 --output DIR]
+//   dotnet run --project examples/NonIidComparison -c Release [-- --rounds 5 --output DIR] [--max-examples N] [--max-test-examples N]
+const string Usage = "Options: --rounds N (default 5), --output DIR (default noniid-comparison), --max-examples N (training images per client), --max-test-examples N (test images).";
 int rounds = 5;
 string output = "noniid-comparison";
-for (int i = 0; i < args.Length - 1; i++)
+int? maxExamples = null;
+int? maxTestExamples = null;
+var commandLine = new CommandLine(args, Usage);
+while (commandLine.Next(out string option))
 {
-    if (args[i] == "--rounds")
+    switch (option)
     {
-        rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    }
-    else if (args[i] == "--output")
-    {
-        output = args[i + 1];
+        case "--rounds":
+            rounds = commandLine.Count();
+            break;
+        case "--output":
+            output = commandLine.Value();
+            break;
+        case "--max-examples":
+            maxExamples = commandLine.Count();
+            break;
+        case "--max-test-examples":
+            maxTestExamples = commandLine.Count();
+            break;
+        default:
+            commandLine.Unknown();
+            break;
     }
 }
 
 const int Clients = 4;
 const int Seed = 0;
 ImageDataset train = FashionMnist.LoadTrain();
-ImageDataset test = FashionMnist.LoadTest();
-IReadOnlyList<int[]> partitions = PartitionSpec.Parse("dirichlet:0.5").Apply(train.Labels, Clients, Seed);
+ImageDataset test = maxTestExamples is int maxTest ? FashionMnist.LoadTest().Take(maxTest) : FashionMnist.LoadTest();
+IReadOnlyList<int[]> partitions = [.. PartitionSpec.Parse("dirichlet:0.5").Apply(train.Labels, Clients, Seed)
+    .Select(p => maxExamples is int max && max < p.Length ? p[..max] : p)];
 Console.WriteLine($"Dirichlet(0.5) over {Clients} clients: {string.Join(", ", partitions.Select(p => p.Length))} training images.");
+if (maxTestExamples is not null)
+{
+    Console.WriteLine($"Centralized evaluation on the first {test.Count} test images.");
+}
+
 for (int c = 0; c < Clients; c++)
 {
     int[] perClass = new int[FashionMnist.ClassCount];

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Confer.Core;
 using Xunit.Abstractions;
 
@@ -41,9 +39,9 @@ public sealed class TorchFederationTests(ITestOutputHelper output)
             // Rounds count from 1: round 2 is the second. Each task's metric is logged once per round, example-weighted over both collaborators.
             string log = results[0].Output + results[0].Error;
             Assert.True(log.Contains("Federation finished: 2 rounds trained", StringComparison.Ordinal), transcript);
-            double globalAccuracy = Metric(log, 2, "aggregated_model_validation", "acc");
-            double localAccuracy = Metric(log, 2, "locally_tuned_model_validation", "acc");
-            double loss = Metric(log, 2, "train", "loss");
+            double globalAccuracy = AggregatorLogs.Metric(log, 2, "aggregated_model_validation", "acc");
+            double localAccuracy = AggregatorLogs.Metric(log, 2, "locally_tuned_model_validation", "acc");
+            double loss = AggregatorLogs.Metric(log, 2, "train", "loss");
             output.WriteLine($"round 2: aggregated_model_validation acc {globalAccuracy:F4}, locally_tuned_model_validation acc {localAccuracy:F4}, train loss {loss:F4}");
             Assert.True(globalAccuracy > 0.2, transcript);
             Assert.True(localAccuracy > 0.2, transcript);
@@ -92,12 +90,5 @@ public sealed class TorchFederationTests(ITestOutputHelper output)
         Assert.Contains("learning_rate: 0.05", edited, StringComparison.Ordinal);
         Assert.Contains("epochs: 2", edited, StringComparison.Ordinal);
         return edited;
-    }
-
-    private static double Metric(string log, int round, string task, string metric)
-    {
-        Match match = Regex.Match(log, $@"Round {round}: {Regex.Escape(task)} {Regex.Escape(metric)}: (?<value>[0-9.eE+-]+|NaN)");
-        Assert.True(match.Success, $"no line 'Round {round}: {task} {metric}: ...' in the aggregator's log:\n{log}");
-        return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Text.RegularExpressions;
 using Confer.Core;
 using Xunit.Abstractions;
 
@@ -34,7 +33,7 @@ public sealed class WorkspaceCodeTests(ITestOutputHelper output)
             using LifecycleFederation federation = await LifecycleFederation.CertifyAsync(
                 "tabular_csv", new LifecycleSetup { DataPath = name => Path.Combine(data, $"{name}.csv") }, "alpha", "beta");
             string log = await RunAsync(federation);
-            double accuracy = Metric(log, 5, "aggregated_model_validation", "acc");
+            double accuracy = AggregatorLogs.Metric(log, 5, "aggregated_model_validation", "acc");
             output.WriteLine($"held-out accuracy after 5 rounds {accuracy:F4}, majority baseline {majority:F4}");
             Assert.True(accuracy >= majority + 0.10, $"accuracy {accuracy:F4} is not 10 points above the majority baseline {majority:F4}\n{log}");
             AssertTrainedModel(federation, "tabular");
@@ -110,7 +109,7 @@ public sealed class WorkspaceCodeTests(ITestOutputHelper output)
             using LifecycleFederation federation = await LifecycleFederation.CertifyAsync(
                 "cnn_fashion_mnist", new LifecycleSetup { DataPath = name => Path.Combine(data, name) }, "alpha", "beta");
             string log = await RunAsync(federation);
-            double accuracy = Metric(log, 10, "aggregated_model_validation", "acc");
+            double accuracy = AggregatorLogs.Metric(log, 10, "aggregated_model_validation", "acc");
             output.WriteLine($"held-out accuracy after 10 rounds {accuracy:F4}");
             Assert.True(accuracy > 0.3, $"accuracy {accuracy:F4} is not above chance (0.1) by far\n{log}");
             AssertTrainedModel(federation, "cnn");
@@ -351,12 +350,5 @@ public sealed class WorkspaceCodeTests(ITestOutputHelper output)
             using var output = new GZipStream(File.Create(Path.Combine(folder, name)), CompressionLevel.Fastest);
             output.Write(slice);
         }
-    }
-
-    private static double Metric(string log, int round, string task, string metric)
-    {
-        Match match = Regex.Match(log, $@"Round {round}: {Regex.Escape(task)} {Regex.Escape(metric)}: (?<value>[0-9.eE+-]+|NaN)");
-        Assert.True(match.Success, $"no line 'Round {round}: {task} {metric}: ...' in the aggregator's log:\n{log}");
-        return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Cli.Tests.Infrastructure;
 using Confer.Plan;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands;
 

@@ -2,6 +2,7 @@ using Confer.Cli.Commands.Lifecycle;
 using Confer.Cli.Tests.Infrastructure;
 using Confer.Core;
 using Confer.Plan;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands;
 

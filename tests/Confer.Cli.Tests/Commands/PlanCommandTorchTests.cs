@@ -1,5 +1,6 @@
 using Confer.Cli.Tests.Infrastructure;
 using Confer.Core;
+using Confer.Testing;
 using Confer.Torch;
 
 namespace Confer.Cli.Tests.Commands;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Confer.Cli.Commands.Simulate;
 using Confer.Cli.Tests.Infrastructure;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands;
 

@@ -1,4 +1,5 @@
 using Confer.Cli.Tests.Infrastructure;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands;
 

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Confer.Cli.Tests.Infrastructure;
 using Confer.Plan;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands;
 

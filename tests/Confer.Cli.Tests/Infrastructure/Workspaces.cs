@@ -1,3 +1,5 @@
+using Confer.Testing;
+
 namespace Confer.Cli.Tests.Infrastructure;
 
 /// <summary>Workspaces in the states the lifecycle steps leave them in.</summary>

@@ -1,5 +1,6 @@
 using Confer.Cli.Commands.Lifecycle;
 using Confer.Cli.Tests.Infrastructure;
+using Confer.Testing;
 
 namespace Confer.Cli.Tests.Commands.Lifecycle;
 

@@ -1,11 +1,11 @@
-namespace Confer.Cli.Tests.Infrastructure;
+namespace Confer.Testing;
 
 /// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "confer-tests-")
     {
-        Path = Directory.CreateTempSubdirectory("confer-cli-").FullName;
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }
