@@ -222,7 +222,7 @@ public sealed class StrategyRegistry : IPlanTypeExporter
             string other => throw new ArgumentException($"second_moment_start is '{other}'; it is zero (Flower's) or tau_squared (the paper's).", nameof(o)),
         };
 
-        Add("fedavg", "Example-weighted mean (McMahan et al., 2017).", [], _ => new FedAvg(), aliases: ["FedAvg"]);
+        Add("fedavg", "Example-weighted mean (McMahan et al., 2017).", [], _ => new FedAvg(), aliases: ["FedAvg", "WeightedAverage", "openfl.interface.aggregation_functions.WeightedAverage", "openfl.component.aggregation_functions.WeightedAverage"]);
         Add("fault_tolerant_fedavg", "FedAvg that keeps the model when fewer than half of a round's tasks give a result (Flower's FaultTolerantFedAvg).", [], _ => new FedAvg { MinCompletionRateFit = 0.5, MinCompletionRateEvaluate = 0.5 }, minCompletionRate: 0.5, aliases: ["FaultTolerantFedAvg"]);
         Add("fedavgm", "Weighted mean with server momentum (Hsu et al., 2019).",
         [
@@ -236,12 +236,12 @@ public sealed class StrategyRegistry : IPlanTypeExporter
         clientSettings: [FedProx.ProximalMuKey]);
         Add("fedadam", "Server-side Adam on the mean update, with Flower's bias correction (Reddi et al., 2021).",
         [Eta(0.1), Beta1(0.9), Beta2(0.99), Tau(1e-9), start, SettingDefinition.Boolean("bias_correction", true, "Whether eta is bias-corrected each round, as Flower's FedAdam since 1.13.")],
-        o => new FedAdam { Eta = o.GetDouble("eta", 0.1), Beta1 = o.GetDouble("beta_1", 0.9), Beta2 = o.GetDouble("beta_2", 0.99), Tau = o.GetDouble("tau", 1e-9), SecondMomentStart = Start(o), BiasCorrection = o.GetBoolean("bias_correction", true) });
+        o => new FedAdam { Eta = o.GetDouble("eta", 0.1), Beta1 = o.GetDouble("beta_1", 0.9), Beta2 = o.GetDouble("beta_2", 0.99), Tau = o.GetDouble("tau", 1e-9), SecondMomentStart = Start(o), BiasCorrection = o.GetBoolean("bias_correction", true) }, aliases: ["AdamAdaptiveAggregation", "openfl.interface.aggregation_functions.AdamAdaptiveAggregation", "openfl.component.aggregation_functions.AdamAdaptiveAggregation"]);
         Add("fedyogi", "Server-side Yogi on the mean update (Reddi et al., 2021).", [Eta(0.01), Beta1(0.9), Beta2(0.99), Tau(1e-3), start],
-            o => new FedYogi { Eta = o.GetDouble("eta", 0.01), Beta1 = o.GetDouble("beta_1", 0.9), Beta2 = o.GetDouble("beta_2", 0.99), Tau = o.GetDouble("tau", 1e-3), SecondMomentStart = Start(o) });
+            o => new FedYogi { Eta = o.GetDouble("eta", 0.01), Beta1 = o.GetDouble("beta_1", 0.9), Beta2 = o.GetDouble("beta_2", 0.99), Tau = o.GetDouble("tau", 1e-3), SecondMomentStart = Start(o) }, aliases: ["YogiAdaptiveAggregation", "openfl.interface.aggregation_functions.YogiAdaptiveAggregation", "openfl.component.aggregation_functions.YogiAdaptiveAggregation"]);
         Add("fedadagrad", "Server-side Adagrad on the mean update (Reddi et al., 2021).", [Eta(0.1), Beta1(0.0), Tau(1e-9), start],
-            o => new FedAdagrad { Eta = o.GetDouble("eta", 0.1), Beta1 = o.GetDouble("beta_1", 0.0), Tau = o.GetDouble("tau", 1e-9), SecondMomentStart = Start(o) });
-        Add("median", "Element-wise median (Yin et al., 2018).", [], _ => new FedMedian(), holdsEveryUpdate: true, aliases: ["fedmedian"]);
+            o => new FedAdagrad { Eta = o.GetDouble("eta", 0.1), Beta1 = o.GetDouble("beta_1", 0.0), Tau = o.GetDouble("tau", 1e-9), SecondMomentStart = Start(o) }, aliases: ["AdagradAdaptiveAggregation", "openfl.interface.aggregation_functions.AdagradAdaptiveAggregation", "openfl.component.aggregation_functions.AdagradAdaptiveAggregation"]);
+        Add("median", "Element-wise median (Yin et al., 2018).", [], _ => new FedMedian(), holdsEveryUpdate: true, aliases: ["fedmedian", "Median", "openfl.interface.aggregation_functions.Median", "openfl.component.aggregation_functions.Median"]);
         Add("trimmed_mean", "Element-wise trimmed mean (Yin et al., 2018).",
         [
             SettingDefinition.Number("beta", 0.2, 0, 0.5, maximumExclusive: true, description: "Fraction cut from each end, in [0, 0.5)."),
@@ -265,7 +265,7 @@ public sealed class StrategyRegistry : IPlanTypeExporter
             SettingDefinition.Integer("max_iterations", 4, 1, description: "Weiszfeld iterations."),
             SettingDefinition.Number("eps", 1e-5, 0, null, minimumExclusive: true, description: "Smoothing of the distances."),
             SettingDefinition.Number("ftol", 1e-6, 0, null, minimumExclusive: true, description: "Stop when the objective improves by less than this, relatively."),
-        ], o => new GeometricMedian { MaxIterations = checked((int)o.GetInt64("max_iterations", 4)), Eps = o.GetDouble("eps", 1e-5), Ftol = o.GetDouble("ftol", 1e-6) }, holdsEveryUpdate: true, aliases: ["geometricmedian"]);
+        ], o => new GeometricMedian { MaxIterations = checked((int)o.GetInt64("max_iterations", 4)), Eps = o.GetDouble("eps", 1e-5), Ftol = o.GetDouble("ftol", 1e-6) }, holdsEveryUpdate: true, aliases: ["geometricmedian", "GeometricMedian", "openfl.interface.aggregation_functions.GeometricMedian", "openfl.component.aggregation_functions.GeometricMedian"]);
         return registry;
     }
 }
