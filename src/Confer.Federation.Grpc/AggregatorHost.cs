@@ -183,6 +183,10 @@ public sealed class AggregatorHost : IAsyncDisposable
         var loggerFactory = app.Services.GetRequiredService<ILoggerFactory>();
         var logger = loggerFactory.CreateLogger("Confer.Aggregator");
         handshakeLogger = logger;
+        foreach (var warning in plan.Warnings)
+        {
+            AggregatorLog.PlanWarning(logger, warning.ToString());
+        }
         if (FaultInjection.Description is { } fault)
         {
             DurabilityLog.FaultArmed(logger, fault, FaultInjection.Variable);

@@ -34,6 +34,10 @@ public static class CollaboratorHost
         var logger = loggerFactory.CreateLogger("Confer.Collaborator");
         var catalog = options.Catalog ?? TaskRunnerCatalog.CreateDefault();
         var plan = new PlanLoader(options.PlanRegistry ?? catalog.CreatePlanRegistry(options.Strategies)).Load(options.WorkspaceDirectory);
+        foreach (var warning in plan.Warnings)
+        {
+            CollaboratorLog.PlanWarning(logger, warning.ToString());
+        }
         if (options.Insecure != !plan.Network.Tls)
         {
             throw new InvalidOperationException(options.Insecure

@@ -71,6 +71,9 @@ public sealed class FederationPlan
     /// <summary>The hash of the workspace's <c>code/</c> project (<see cref="WorkspaceCodeHash"/>), or <see langword="null"/> when it has none.</summary>
     public string? CodeHash { get; init; }
 
+    /// <summary>What in the plan loads but has no effect in Confer (OpenFL keys with no use here), with where and why; empty for most plans.</summary>
+    public ImmutableArray<PlanWarning> Warnings { get; init; } = [];
+
     /// <summary>The hash recorded by <c>confer plan freeze</c>, or <see langword="null"/> when the plan is not frozen.</summary>
     public string? FrozenHash { get; init; }
 

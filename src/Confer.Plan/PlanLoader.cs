@@ -90,7 +90,7 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
             Collaborator = bound.Collaborator,
             DataLoader = bound.DataLoader,
             TaskRunner = bound.TaskRunner,
-            Network = bound.Network,
+            Network = bound.AggregatorPortAuto ? bound.Network with { AggregatorPort = AutoPort(ComputeHash(canonical)) } : bound.Network,
             Assigner = bound.Assigner,
             Tasks = bound.Tasks,
             Strategy = bound.Strategy,
@@ -101,6 +101,7 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
             CanonicalValue = bound.Canonical,
             Hash = hash,
             CodeHash = codeHash,
+            Warnings = [.. problems.Warnings],
             FrozenHash = frozenHash,
         };
     }
@@ -120,6 +121,19 @@ public sealed class PlanLoader(PlanTypeRegistry registry)
     /// <returns>96 lowercase hex digits.</returns>
     public static string ComputeHash(string canonicalYaml, string? codeHash) =>
         codeHash is null ? ComputeHash(canonicalYaml) : ComputeHash(canonicalYaml + CodeLine(codeHash));
+
+    /// <summary>
+    /// The aggregator's port for <c>agg_port: auto</c>, derived from the plan hash as OpenFL derives it:
+    /// the first 8 hex digits, modulo 11847, plus 49152 (a port in 49152–60998). Confer's hash is over its
+    /// canonical form, so the port is not the one OpenFL would pick for the same file.
+    /// </summary>
+    /// <param name="planHash">The canonical plan's SHA-384 (without the code).</param>
+    /// <returns>The port.</returns>
+    public static int AutoPort(string planHash)
+    {
+        ArgumentNullException.ThrowIfNull(planHash);
+        return (int)(Convert.ToUInt32(planHash[..8], 16) % (60999 - 49152)) + 49152;
+    }
 
     /// <summary>The line that follows the canonical plan in the federation id (and in a frozen plan file) when the workspace has code.</summary>
     internal static string CodeLine(string codeHash) => $"# code/ sha256 {codeHash}\n";

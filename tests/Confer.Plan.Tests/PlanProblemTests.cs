@@ -108,14 +108,14 @@ public sealed class PlanProblemTests
     }
 
     [Fact]
-    public void Load_OpenFlKeyConferSpellsDifferently_SaysWhatToWrite()
+    public void Load_OpenFlKeyWhoseValueConferCannotHonour_SaysWhatConferDoes()
     {
-        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    use_tls: true\n");
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan + "network:\n  settings:\n    use_tls: false\n");
 
         var problem = Assert.Single(workspace.LoadFails().Problems);
 
-        Assert.Equal((14, 5), (problem.Line, problem.Column));
-        Assert.Contains("Unknown key 'use_tls' in 'network.settings'. Confer calls it 'tls'.", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((14, 14), (problem.Line, problem.Column));
+        Assert.StartsWith("'network.settings.use_tls: false' cannot be honoured: Confer always uses mutual TLS; for a local experiment without TLS, set tls: false and insecure: true instead", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -158,14 +158,14 @@ public sealed class PlanSettingsTests
     }
 
     [Fact]
-    public void Load_TemplateInABuiltInSection_SaysToRemoveIt()
+    public void Load_TemplateInABuiltInSection_OtherThanOpenFlsOwnClass_SaysToRemoveIt()
     {
-        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan.Replace("aggregator:\n", "aggregator:\n  template: openfl.component.Aggregator\n", StringComparison.Ordinal));
+        using var workspace = PlanFixtures.WithPlan(PlanFixtures.MinimalPlan.Replace("aggregator:\n", "aggregator:\n  template: src.aggregator.MyAggregator\n", StringComparison.Ordinal));
 
         var problem = Assert.Single(workspace.LoadFails().Problems);
 
-        Assert.Equal((2, 3), (problem.Line, problem.Column));
-        Assert.Equal("The 'aggregator' section is built into Confer and takes no 'template'; remove it.", problem.Message);
+        Assert.Equal((2, 13), (problem.Line, problem.Column));
+        Assert.Equal("The 'aggregator' section is built into Confer; its template can only be OpenFL's openfl.component.Aggregator (the same thing here), not 'src.aggregator.MyAggregator'. Remove the template.", problem.Message);
     }
 
     [Fact]

@@ -55,7 +55,8 @@ internal static class FederationConsole
     {
         try
         {
-            types = LifecyclePlanTypes.ForWorkspace(directory);
+            // The aggregator and collaborator hosts log the plan's warnings themselves.
+            types = LifecyclePlanTypes.ForWorkspace(directory, warn: _ => { });
             return true;
         }
         catch (LifecycleException ex)

@@ -76,7 +76,7 @@ internal static class PlanCommand
                 WorkspaceLayout.WriteAtomically(layout.PlanFile, text);
             }
 
-            var types = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line);
+            var types = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line, console.Error.WriteLine);
             FederationPlan plan = types.Load(layout.Directory);
             console.Line($"Aggregator address: {plan.Network.AggregatorAddress}:{plan.Network.AggregatorPort}");
             if (text != original)
@@ -108,7 +108,7 @@ internal static class PlanCommand
         {
             var layout = new WorkspaceLayout(parse.GetValue(workspace)!);
             layout.RequirePlan();
-            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line).Load(layout.Directory);
+            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line, console.Error.WriteLine).Load(layout.Directory);
             console.Out.Write(PlanPrinter.Render(plan));
             return ExitCodes.Success;
         });
@@ -124,7 +124,7 @@ internal static class PlanCommand
         {
             var layout = new WorkspaceLayout(parse.GetValue(workspace)!);
             layout.RequirePlan();
-            var loader = new PlanLoader(LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line).Registry);
+            var loader = new PlanLoader(LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line, console.Error.WriteLine).Registry);
             FederationPlan plan;
             try
             {

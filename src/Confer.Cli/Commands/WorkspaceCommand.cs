@@ -96,7 +96,7 @@ internal static class WorkspaceCommand
         console.Line($"  made folders {string.Join(", ", WorkspaceLayout.Folders.Select(f => f + "/"))}");
 
         // A template that does not validate would only fail later, on another machine.
-        FederationPlan plan = LifecyclePlanTypes.ForWorkspace(directory, console.Line).Load(directory);
+        FederationPlan plan = LifecyclePlanTypes.ForWorkspace(directory, console.Line, console.Error.WriteLine).Load(directory);
         console.Line($"The plan is valid (task runner {plan.TaskRunner.Name}, data loader {plan.DataLoader.Name}, {plan.Aggregator.RoundsToTrain} rounds).");
         console.Line("Next, in the workspace: `confer plan initialize` (add `-a FQDN` for the aggregator's address), then `confer workspace certify`.");
         return ExitCodes.Success;
@@ -136,7 +136,7 @@ internal static class WorkspaceCommand
         {
             var layout = new WorkspaceLayout(parse.GetValue(workspace)!);
             layout.RequirePlan();
-            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line).Load(layout.Directory);
+            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(layout.Directory, console.Line, console.Error.WriteLine).Load(layout.Directory);
             if (!plan.IsFrozen)
             {
                 FrozenPlanFiles frozen = PlanFreezer.Freeze(plan);
@@ -194,7 +194,7 @@ internal static class WorkspaceCommand
                 }
             }
 
-            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(target, console.Line).Load(target);
+            FederationPlan plan = LifecyclePlanTypes.ForWorkspace(target, console.Line, console.Error.WriteLine).Load(target);
             console.Line($"Template {template ?? "unknown"}; plan hash (federation id): {plan.Hash}");
             console.Line("Compare the hash with the aggregator's operator, then request a certificate: `confer collaborator generate-cert-request -n NAME`.");
             return ExitCodes.Success;

@@ -57,4 +57,7 @@ internal static partial class AggregatorLog
 
     [LoggerMessage(120, LogLevel.Information, "Writing per-round metrics to {Path} (aggregator.settings.write_logs); rows kept from before: rounds before {Round}, {Dropped} rows of later rounds dropped (they are trained again)")]
     public static partial void WritingMetrics(ILogger logger, string path, int round, int dropped);
+
+    [LoggerMessage(121, LogLevel.Warning, "Plan: {Warning}")]
+    public static partial void PlanWarning(ILogger logger, string warning);
 }

@@ -53,6 +53,9 @@ internal static partial class CollaboratorLog
     [LoggerMessage(216, LogLevel.Error, "Collaborator {Collaborator} stops (exit 1): {Detail}. Something between it and the aggregator changes the bytes (a proxy, a faulty link); fix the path and start it again")]
     public static partial void ModelUnusable(ILogger logger, string collaborator, string detail);
 
+    [LoggerMessage(217, LogLevel.Warning, "Plan: {Warning}")]
+    public static partial void PlanWarning(ILogger logger, string warning);
+
     [LoggerMessage(211, LogLevel.Warning, "Collaborator {Collaborator} missed round {Round}: {Detail}; asking for new tasks")]
     public static partial void RoundMovedOn(ILogger logger, string collaborator, int round, string detail);
 }

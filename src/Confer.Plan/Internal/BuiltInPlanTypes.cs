@@ -10,6 +10,9 @@ internal static class BuiltInPlanTypes
     public const string Percentage = "Percentage";
     public const string FedAvg = "fedavg";
 
+    /// <summary>The Python module of OpenFL's straggler policies, whose class paths name Confer's.</summary>
+    private const string OpenFlStragglerModule = "openfl.component.straggler_handling_functions";
+
     public static void RegisterAll(PlanTypeRegistry registry)
     {
         RegisterAssigners(registry);
@@ -58,7 +61,7 @@ internal static class BuiltInPlanTypes
         {
             Kind = PlanComponentKind.StragglerPolicy,
             Name = WaitForAll,
-            Aliases = ["WaitForAllPolicy", "NoPolicy", "openfl.component.WaitForAllPolicy"],
+            Aliases = ["WaitForAllPolicy", "NoPolicy", "openfl.component.WaitForAllPolicy", $"{OpenFlStragglerModule}.WaitForAllPolicy", $"{OpenFlStragglerModule}.wait_for_all.WaitForAllPolicy"],
             Settings = SettingsSchema.Empty,
             Description = "The round closes when every assigned collaborator has reported.",
         });
@@ -66,10 +69,10 @@ internal static class BuiltInPlanTypes
         {
             Kind = PlanComponentKind.StragglerPolicy,
             Name = CutoffTime,
-            Aliases = ["CutoffTimeBasedStragglerHandling", "openfl.component.CutoffTimeBasedStragglerHandling"],
+            Aliases = ["CutoffTimeBasedStragglerHandling", "openfl.component.CutoffTimeBasedStragglerHandling", $"{OpenFlStragglerModule}.CutoffTimeBasedStragglerHandling", $"{OpenFlStragglerModule}.cutoff_time_based_straggler_handling.CutoffTimeBasedStragglerHandling"],
             Settings = new SettingsSchema(
             [
-                SettingDefinition.Number("straggler_cutoff_time", null, 0, null, minimumExclusive: true, description: "Seconds after the round starts when the round closes with the results in."),
+                SettingDefinition.Number("straggler_cutoff_time", null, 0, null, minimumExclusive: true, description: "Seconds after the round starts when the round closes with the results in; absent: no cut-off (OpenFL's default, np.inf), so the round waits for everyone.", optional: true),
                 minimum,
             ]),
             Description = "The round closes at a fixed time after it starts, once the minimum has reported.",
@@ -78,10 +81,10 @@ internal static class BuiltInPlanTypes
         {
             Kind = PlanComponentKind.StragglerPolicy,
             Name = Percentage,
-            Aliases = ["PercentageBasedStragglerHandling", "openfl.component.PercentageBasedStragglerHandling"],
+            Aliases = ["PercentageBasedStragglerHandling", "openfl.component.PercentageBasedStragglerHandling", $"{OpenFlStragglerModule}.PercentageBasedStragglerHandling", $"{OpenFlStragglerModule}.percentage_based_straggler_handling.PercentageBasedStragglerHandling"],
             Settings = new SettingsSchema(
             [
-                SettingDefinition.Number("percent_collaborators_needed", null, 0, 1, minimumExclusive: true, description: "The fraction of assigned collaborators whose results close the round, in (0, 1]."),
+                SettingDefinition.Number("percent_collaborators_needed", 1.0, 0, 1, minimumExclusive: true, description: "The fraction of assigned collaborators whose results close the round, in (0, 1]; 1.0 by default, as in OpenFL."),
                 minimum,
             ]),
             Description = "The round closes when a fraction of the assigned collaborators has reported.",

@@ -63,6 +63,8 @@ internal sealed partial class PlanBinder
         var minimum = policy.Settings.TryGetValue("minimum_reporting", out var value) ? (int)value.AsInteger() : 1;
         return policy.Registration.Name switch
         {
+            // Without a cut-off time (OpenFL's np.inf) the round waits for everyone.
+            BuiltInPlanTypes.CutoffTime when !policy.Settings.ContainsKey("straggler_cutoff_time") => Confer.Plan.StragglerPolicy.WaitForAll,
             BuiltInPlanTypes.CutoffTime => new StragglerPolicy(StragglerPolicyKind.CutoffTime, TimeSpan.FromSeconds(policy.Settings.GetNumber("straggler_cutoff_time")), null, minimum),
             BuiltInPlanTypes.Percentage => new StragglerPolicy(StragglerPolicyKind.Percentage, null, policy.Settings.GetNumber("percent_collaborators_needed"), minimum),
             _ => Confer.Plan.StragglerPolicy.WaitForAll,

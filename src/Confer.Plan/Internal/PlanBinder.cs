@@ -36,6 +36,7 @@ internal sealed partial class PlanBinder
     private readonly PlanTypeRegistry _registry;
     private readonly ProblemCollector _problems;
     private readonly DefaultsResolver _defaults;
+    private readonly OpenFlCompatibility _openFl;
     private readonly ImmutableArray<string> _authorized;
     private readonly Dictionary<string, PlanMapNode> _sections = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SourceLocation> _sectionKeys = new(StringComparer.Ordinal);
@@ -48,6 +49,7 @@ internal sealed partial class PlanBinder
         _problems = problems;
         _authorized = authorized;
         _defaults = new DefaultsResolver(workspace, problems);
+        _openFl = new OpenFlCompatibility(problems);
     }
 
     public sealed record Result(
@@ -60,7 +62,8 @@ internal sealed partial class PlanBinder
         ImmutableSortedDictionary<string, TaskPlan> Tasks,
         PlanComponent Strategy,
         StragglerPolicy StragglerPolicy,
-        PlanValue Canonical);
+        PlanValue Canonical,
+        bool AggregatorPortAuto);
 
     /// <summary>The bound plan, or <see langword="null"/> when any problem was found (they are in the collector).</summary>
     public Result? Bind(PlanMapNode root)
@@ -75,9 +78,13 @@ internal sealed partial class PlanBinder
         var taskRunner = BindComponent(TaskRunnerSection, PlanComponentKind.TaskRunner, null, null);
         var tasks = BindTasks(taskRunner?.Registration);
         var assigner = BindComponent(AssignerSection, PlanComponentKind.Assigner, null, null);
-        var strategy = BindComponent(StrategySection, PlanComponentKind.Strategy, BuiltInPlanTypes.FedAvg, null);
+        var strategy = BindComponent(StrategySection, PlanComponentKind.Strategy, StrategyOfTasks(tasks) ?? BuiltInPlanTypes.FedAvg, null);
         var straggler = BindComponent(StragglerPolicySection, PlanComponentKind.StragglerPolicy, BuiltInPlanTypes.WaitForAll, null);
         var compression = BindCompression();
+        if (straggler is { Registration.Name: BuiltInPlanTypes.CutoffTime } && !straggler.Settings.ContainsKey("straggler_cutoff_time"))
+        {
+            _problems.Warn(_sectionKeys.GetValueOrDefault(StragglerPolicySection, _rootLocation), "The CutoffTime straggler policy has no straggler_cutoff_time: as with OpenFL's default (np.inf) there is no cut-off, and every round waits for all its collaborators, as WaitForAll does.");
+        }
 
         if (aggregator is not null)
         {
@@ -87,6 +94,11 @@ internal sealed partial class PlanBinder
         if (network is not null)
         {
             CheckNetwork(network);
+            if (_openFl.AggregatorPortAuto)
+            {
+                // The canonical form keeps OpenFL's 'auto'; PlanLoader derives the port from the hash.
+                _canonical[NetworkSection] = Map((Settings, PlanValue.FromMap(network.Select(s => s.Key == "agg_port" ? new KeyValuePair<string, PlanValue>(s.Key, PlanValue.FromString("auto")) : s))));
+            }
         }
 
         if (assigner is not null)
@@ -119,7 +131,8 @@ internal sealed partial class PlanBinder
             tasks.Plans,
             new PlanComponent(strategy.Registration.Name, strategy.Settings),
             ToStragglerPolicy(straggler),
-            PlanValue.FromMap(_canonical));
+            PlanValue.FromMap(_canonical),
+            _openFl.AggregatorPortAuto);
     }
 
     private sealed record BoundComponent(PlanTypeRegistration Registration, PlanSettings Settings);
@@ -141,7 +154,7 @@ internal sealed partial class PlanBinder
             switch (entry.Value)
             {
                 case PlanMapNode map:
-                    _sections[entry.Key] = _defaults.Resolve(map, entry.Key);
+                    _sections[entry.Key] = _openFl.Rewrite(entry.Key, _defaults.Resolve(map, entry.Key));
                     break;
                 case PlanScalarNode { IsNull: true }:
                     _sections[entry.Key] = new PlanMapNode(entry.KeyLocation, []);

@@ -5,6 +5,12 @@ namespace Confer.Plan.Internal;
 internal sealed class ProblemCollector
 {
     private readonly List<PlanProblem> _problems = [];
+    private readonly List<PlanWarning> _warnings = [];
+
+    public IReadOnlyList<PlanWarning> Warnings => _warnings;
+
+    public void Warn(SourceLocation location, string message) =>
+        _warnings.Add(new PlanWarning(location.File, location.Line, location.Column, message));
 
     public IReadOnlyList<PlanProblem> Problems => _problems;
 

@@ -14,15 +14,19 @@ namespace Confer.Cli.Commands.Lifecycle;
 /// </summary>
 internal sealed record LifecyclePlanTypes(PlanTypeRegistry Registry, TaskRunnerCatalog Catalog, StrategyRegistry Strategies, WorkspaceCode? Code)
 {
+    /// <summary>Where <see cref="Load"/> prints the plan's warnings; standard error by default.</summary>
+    public Action<string> Warn { get; init; } = Console.Error.WriteLine;
+
     /// <summary>The built-in plan types only, for a workspace without code of its own.</summary>
     public static PlanTypeRegistry CreateRegistry() => FederationConsole.CreateCatalog().CreatePlanRegistry();
 
     /// <summary>The plan types of <paramref name="workspaceDirectory"/>, building its code first when it has some.</summary>
     /// <param name="workspaceDirectory">The workspace.</param>
     /// <param name="report">Where the build says what it did; <see langword="null"/>: standard output.</param>
+    /// <param name="warn">Where <see cref="Load"/> prints the plan's warnings; <see langword="null"/>: standard error.</param>
     /// <returns>The registry, catalog and strategies, the code's types resolvable in them.</returns>
     /// <exception cref="LifecycleException">The code does not build.</exception>
-    public static LifecyclePlanTypes ForWorkspace(string workspaceDirectory, Action<string>? report = null)
+    public static LifecyclePlanTypes ForWorkspace(string workspaceDirectory, Action<string>? report = null, Action<string>? warn = null)
     {
         var catalog = FederationConsole.CreateCatalog();
         var strategies = StrategyRegistry.CreateDefault();
@@ -33,9 +37,18 @@ internal sealed record LifecyclePlanTypes(PlanTypeRegistry Registry, TaskRunnerC
             registry.Resolver = new WorkspaceTypeResolver(code.Assembly, code.Project, catalog, strategies);
         }
 
-        return new LifecyclePlanTypes(registry, catalog, strategies, code);
+        return new LifecyclePlanTypes(registry, catalog, strategies, code) { Warn = warn ?? Console.Error.WriteLine };
     }
 
-    /// <summary>Loads the plan of <paramref name="workspaceDirectory"/> with these types.</summary>
-    public FederationPlan Load(string workspaceDirectory, PlanLoadOptions? options = null) => new PlanLoader(Registry).Load(workspaceDirectory, options);
+    /// <summary>Loads the plan of <paramref name="workspaceDirectory"/> with these types, printing its warnings.</summary>
+    public FederationPlan Load(string workspaceDirectory, PlanLoadOptions? options = null)
+    {
+        var plan = new PlanLoader(Registry).Load(workspaceDirectory, options);
+        foreach (var warning in plan.Warnings)
+        {
+            Warn(warning.ToString());
+        }
+
+        return plan;
+    }
 }
