@@ -349,6 +349,20 @@ public sealed class OpenFlPlanTests
         Assert.StartsWith("'tasks.settings' is reserved (as in OpenFL)", problem.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ThePythonDataLoaderAndTaskRunner_AreRefusedSayingToWriteThemInCode()
+    {
+        using var workspace = OpenFlWorkspace(TorchCnnMnist
+            .Replace("template : mnist_shards", "template : src.dataloader.PyTorchMNISTInMemory", StringComparison.Ordinal)
+            .Replace("template : torch_cnn", "template : src.taskrunner.PyTorchCNN", StringComparison.Ordinal));
+
+        var problems = workspace.LoadFails().Problems;
+
+        Assert.Contains(problems, p => p.Message.StartsWith("Unknown data loader 'src.dataloader.PyTorchMNISTInMemory'", StringComparison.Ordinal)
+            && p.Message.EndsWith("If 'src.dataloader.PyTorchMNISTInMemory' is OpenFL Python code, write its data loader in C# in the workspace's code/ project and name its type here (docs/workspace-code.md; docs/migrating-from-openfl.md shows a PyTorchTaskRunner beside its Confer task runner).", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Message.StartsWith("Unknown task runner 'src.taskrunner.PyTorchCNN'", StringComparison.Ordinal));
+    }
+
     private static TestWorkspace OpenFlWorkspace(string plan) => new TestWorkspace()
         .Write("plan/plan.yaml", plan)
         .Write("plan/defaults/aggregator.yaml", AggregatorDefaults)

@@ -55,6 +55,27 @@ internal sealed class OpenFlCompatibility(ProblemCollector problems)
         ["epochs_per_round"] = "Confer sets the local epochs per task: tasks.train.kwargs.epochs (e.g. epochs: 1).",
     };
 
+    /// <summary>
+    /// For a name that is a Python class path (OpenFL's <c>src.taskrunner.PyTorchCNN</c>, or one of
+    /// OpenFL's own classes Confer has no equivalent of): what to do in Confer; empty otherwise.
+    /// </summary>
+    public static string PythonHint(PlanComponentKind kind, string name)
+    {
+        if (!name.Contains('.', StringComparison.Ordinal))
+        {
+            return string.Empty;
+        }
+
+        if (name.StartsWith("openfl.", StringComparison.Ordinal))
+        {
+            return $" '{name}' is OpenFL's own class, which Confer has no equivalent of; docs/migrating-from-openfl.md lists what Confer offers for each plan section.";
+        }
+
+        return kind is PlanComponentKind.TaskRunner or PlanComponentKind.DataLoader
+            ? $" If '{name}' is OpenFL Python code, write its {PlanTypeRegistry.Describe(kind)} in C# in the workspace's code/ project and name its type here (docs/workspace-code.md; docs/migrating-from-openfl.md shows a PyTorchTaskRunner beside its Confer task runner)."
+            : string.Empty;
+    }
+
     /// <summary>Whether <c>network.settings.agg_port</c> was <c>auto</c> (derived from the plan hash, as OpenFL does).</summary>
     public bool AggregatorPortAuto { get; private set; }
 

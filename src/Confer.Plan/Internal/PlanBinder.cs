@@ -277,7 +277,7 @@ internal sealed partial class PlanBinder
             {
                 var hint = Suggestions.DidYouMean(name, _registry.GetNames(kind));
                 var elsewhere = _registry.Resolver is { } resolver ? " " + resolver.Describe() : string.Empty;
-                _problems.Add(nameLocation, $"Unknown {PlanTypeRegistry.Describe(kind)} '{name}' in '{path}'.{hint} {Registered(kind)}{elsewhere}");
+                _problems.Add(nameLocation, $"Unknown {PlanTypeRegistry.Describe(kind)} '{name}' in '{path}'.{hint} {Registered(kind)}{elsewhere}{OpenFlCompatibility.PythonHint(kind, name)}");
                 return null;
             }
         }
