@@ -266,7 +266,8 @@ public sealed class TorchClient : Client
         return rate * Math.Pow(decay, Math.Max(0, round - 1));
     }
 
-    private static ModelState WithoutFedCurvTensors(ModelState parameters)
+    /// <summary><paramref name="parameters"/> without its FedCurv tensors (<see cref="FedCurvTensors.Names"/>): the state itself when it has none.</summary>
+    internal static ModelState WithoutFedCurvTensors(ModelState parameters)
     {
         IReadOnlyList<string> names = FedCurvTensors.Names(parameters);
         if (names.Count == 0)
