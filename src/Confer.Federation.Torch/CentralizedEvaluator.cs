@@ -46,7 +46,8 @@ public sealed class CentralizedEvaluator : IDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         lock (_sync)
         {
-            _network.LoadModelState(parameters, $"the global model of round {round}");
+            // A FedCurv model carries the collaborators' Fisher sums beside the weights; only the weights are evaluated.
+            _network.LoadModelState(TorchClient.WithoutFedCurvTensors(parameters), $"the global model of round {round}");
             TorchEvaluateResult result = Trainer.Evaluate(_network, _test, _batchSize, cancellationToken: cancellationToken);
             return Task.FromResult<CentralizedEvaluation?>(new CentralizedEvaluation(result.Loss, MetricRecord.Of("accuracy", result.Accuracy)));
         }

@@ -1,4 +1,5 @@
 using Confer.Core;
+using Confer.Core.Aggregation;
 using Confer.Data;
 using Confer.Federation.Clients;
 using Confer.Federation.Strategies;
@@ -16,10 +17,20 @@ namespace Confer.Federation.Torch;
 /// unless <see cref="TorchClientOptions.OptimizerTreatment"/> says otherwise.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Fit configuration keys (each overrides <see cref="TorchClientOptions"/>): <c>local_epochs</c>,
 /// <c>batch_size</c>, <c>lr</c>, <c>lr_decay</c> (the learning rate of round r is
-/// <c>lr × lr_decay^(r − 1)</c>), <c>momentum</c>, <c>proximal_mu</c> (FedProx) and
-/// <c>server_round</c> (varies the shuffle order between rounds).
+/// <c>lr × lr_decay^(r − 1)</c>), <c>momentum</c>, <c>proximal_mu</c> (FedProx), <c>importance</c>
+/// (FedCurv) and <c>server_round</c> (varies the shuffle order between rounds).
+/// </para>
+/// <para>
+/// <b>FedCurv.</b> When the global model carries FedCurv's u, v, w tensors
+/// (<see cref="FedCurvTensors"/>), the client trains with the penalty of weight <c>importance</c>
+/// against the global sums minus its own last u, v, w (<see cref="FedCurvState"/>), then computes
+/// the Fisher diagonal on its training examples and returns its new u, v, w in their places. A
+/// fit told the importance with a global model that has none of these tensors is refused: it
+/// could not send them back, and training without the penalty would pass for FedCurv.
+/// </para>
 /// </remarks>
 public sealed class TorchClient : Client
 {
@@ -94,6 +105,14 @@ public sealed class TorchClient : Client
     /// </summary>
     public ModelState? OptimizerState { get; private set; }
 
+    /// <summary>
+    /// FedCurv's u, v, w this client sent after its last fit (<c>p_u</c>, <c>p_v</c>, <c>p_w</c> per
+    /// trainable parameter), subtracted from the global sums in the next fit's penalty so that it
+    /// counts only the other collaborators; <see langword="null"/> before the first fit with a
+    /// FedCurv global model. Kept in memory only: a restarted client starts from zeros.
+    /// </summary>
+    public ModelState? FedCurvState { get; private set; }
+
     /// <inheritdoc/>
     public override ModelState GetParameters(ConfigRecord config)
     {
@@ -113,11 +132,23 @@ public sealed class TorchClient : Client
 
         int epochs = checked((int)config.GetInt64(LocalEpochsKey, _options.LocalEpochs));
         int round = checked((int)config.GetInt64(RoundKey, 1));
+        bool fedCurv = FedCurvTensors.Parameters(parameters).Count > 0;
+        double importance = config.GetDouble(FedCurv.ImportanceKey, _options.FedCurvImportance);
+        if (!fedCurv && (config.ContainsKey(FedCurv.ImportanceKey) || importance != 0))
+        {
+            throw new InvalidOperationException(
+                $"The fit asks for FedCurv ({FedCurv.ImportanceKey} = {importance}), but the global model carries no FedCurv tensors (p_u, p_v, p_w for each trainable parameter p), so this client could neither apply the penalty nor send its Fisher information back. "
+                + "Start the federation from a model that has them: confer plan initialize writes zeros for a plan whose strategy is fedcurv, and TorchClient.WithFedCurvTensors adds them in code.");
+        }
+
         var trainOptions = new TrainOptions
         {
             BatchSize = checked((int)config.GetInt64(BatchSizeKey, _options.BatchSize)),
             Seed = unchecked((_options.Seed * 7919) + _partitionId),
             ProximalMu = config.GetDouble(FedProx.ProximalMuKey, _options.ProximalMu),
+            FedCurvImportance = importance,
+            FedCurvGlobal = fedCurv ? parameters : null,
+            FedCurvLocal = FedCurvState,
         };
 
         if (_options.SeedDropoutPerFit)
@@ -125,7 +156,7 @@ public sealed class TorchClient : Client
             TorchSharp.torch.manual_seed(unchecked(((long)trainOptions.Seed * 1_000_003L) + round));
         }
 
-        (ModelState weights, ModelState? globalOptimizerState) = SplitOptimizerState(parameters);
+        (ModelState weights, ModelState? globalOptimizerState) = SplitOptimizerState(WithoutFedCurvTensors(parameters));
         using ClassifierNetwork network = _createNetwork();
         network.LoadModelState(weights, "the global model");
         using var optimizer = new SgdOptimizer(
@@ -157,14 +188,23 @@ public sealed class TorchClient : Client
         ModelState trained = network.GetModelState();
         ModelState optimizerState = optimizer.GetState();
         OptimizerState = _options.OptimizerTreatment == OptimizerTreatment.Reset ? null : optimizerState;
-        if (globalOptimizerState is null)
+        ModelState? fisher = null;
+        if (fedCurv)
+        {
+            fisher = Trainer.ComputeFedCurvTensors(network, _train, trainOptions, _trainIndices, cancellationToken);
+            // A copy: the reply's tensors are the transport's from here on.
+            FedCurvState = fisher.Clone();
+        }
+
+        if (globalOptimizerState is null && fisher is null)
         {
             return new FitResult(trained, _trainIndices.Count, metrics);
         }
 
-        // The result keeps the global parameters' layout, optimizer tensors included, so they are aggregated with the weights.
-        return new FitResult(new ModelState(parameters.Select(t => t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal)
-            ? optimizerState[t.Name[OptimizerStatePrefix.Length..]].CloneAs(t.Name)
+        // The result keeps the global parameters' layout, optimizer and FedCurv tensors included, so they are aggregated with the weights.
+        return new FitResult(new ModelState(parameters.Select(t =>
+            t.Name.StartsWith(OptimizerStatePrefix, StringComparison.Ordinal) ? optimizerState[t.Name[OptimizerStatePrefix.Length..]].CloneAs(t.Name)
+            : fisher is not null && fisher.TryGet(t.Name, out NamedTensor? curvature) ? curvature
             : trained[t.Name])), _trainIndices.Count, metrics);
     }
 
@@ -178,7 +218,7 @@ public sealed class TorchClient : Client
         }
 
         using ClassifierNetwork network = _createNetwork();
-        network.LoadModelState(SplitOptimizerState(parameters).Weights, "the global model");
+        network.LoadModelState(SplitOptimizerState(WithoutFedCurvTensors(parameters)).Weights, "the global model");
         TorchEvaluateResult result = Trainer.Evaluate(network, _test, _options.EvaluateBatchSize, _testIndices, cancellationToken: cancellationToken);
         return new Clients.EvaluateResult(result.Loss, result.ExampleCount, MetricRecord.Of("accuracy", result.Accuracy));
     }
@@ -198,6 +238,21 @@ public sealed class TorchClient : Client
         return new ModelState(network.GetModelState().Concat(optimizer.GetState().Select(t => t.CloneAs(OptimizerStatePrefix + t.Name))));
     }
 
+    /// <summary>
+    /// Adds zero FedCurv tensors (<c>p_u</c>, <c>p_v</c>, <c>p_w</c>, <see cref="FedCurvTensors"/>)
+    /// for every trainable parameter of <paramref name="network"/> to <paramref name="state"/>: the
+    /// initial global model of a FedCurv federation, whose first round's penalty is then zero.
+    /// </summary>
+    /// <param name="state">The initial model: <paramref name="network"/>'s state, optionally followed by optimizer tensors.</param>
+    /// <param name="network">The network whose trainable parameters get the tensors.</param>
+    /// <returns><paramref name="state"/> followed by the zero tensors, three per parameter in the network's order.</returns>
+    public static ModelState WithFedCurvTensors(ModelState state, TorchSharp.torch.nn.Module network)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(network);
+        return FedCurvTensors.WithZeros(state, network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name));
+    }
+
     /// <summary>The learning rate of <paramref name="round"/> (from 1): <c>lr × lr_decay^(round − 1)</c>.</summary>
     private double LearningRate(ConfigRecord config, int round)
     {
@@ -209,6 +264,19 @@ public sealed class TorchClient : Client
         }
 
         return rate * Math.Pow(decay, Math.Max(0, round - 1));
+    }
+
+    /// <summary><paramref name="parameters"/> without its FedCurv tensors (<see cref="FedCurvTensors.Names"/>): the state itself when it has none.</summary>
+    internal static ModelState WithoutFedCurvTensors(ModelState parameters)
+    {
+        IReadOnlyList<string> names = FedCurvTensors.Names(parameters);
+        if (names.Count == 0)
+        {
+            return parameters;
+        }
+
+        var fisher = new HashSet<string>(names, StringComparer.Ordinal);
+        return new ModelState(parameters.Where(t => !fisher.Contains(t.Name)));
     }
 
     private static (ModelState Weights, ModelState? OptimizerState) SplitOptimizerState(ModelState parameters)

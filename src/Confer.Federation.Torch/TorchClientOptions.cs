@@ -23,6 +23,12 @@ public sealed record TorchClientOptions
     /// <summary>FedProx's μ when the configuration has no <c>proximal_mu</c>. Default 0 (plain local SGD).</summary>
     public double ProximalMu { get; init; }
 
+    /// <summary>
+    /// FedCurv's λ when the configuration has no <c>importance</c>. Default 0 (no penalty; a global
+    /// model with FedCurv tensors still gets this client's Fisher information back).
+    /// </summary>
+    public double FedCurvImportance { get; init; }
+
     /// <summary>Seed of the shuffle order, combined with the client's partition and the round. Default 0.</summary>
     public int Seed { get; init; }
 

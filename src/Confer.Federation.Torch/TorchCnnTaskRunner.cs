@@ -23,7 +23,11 @@ namespace Confer.Federation.Torch;
 /// this collaborator's previous round left; <c>CONTINUE_GLOBAL</c> the one the global model
 /// carries (tensors <c>optimizer.*</c>, which <c>plan initialize</c> writes for such a plan and
 /// the aggregator averages with the weights), or, for a global model without them, this
-/// collaborator's own, as <c>CONTINUE_LOCAL</c>.
+/// collaborator's own, as <c>CONTINUE_LOCAL</c>. It applies the strategies' client settings
+/// <c>proximal_mu</c> (FedProx) and <c>importance</c> (FedCurv); for a plan whose strategy is
+/// <c>fedcurv</c>, <c>plan initialize</c> writes zero FedCurv tensors (<c>p_u</c>, <c>p_v</c>,
+/// <c>p_w</c> per parameter) after the weights, which each round trains against and sends back
+/// with the collaborator's Fisher information (see <see cref="TorchClient"/>).
 /// </remarks>
 public static class TorchCnnTaskRunner
 {
@@ -76,7 +80,7 @@ public static class TorchCnnTaskRunner
         },
         ClientOptions,
         "The OpenFL tutorial CNN (Confer.Torch.OpenFlCnn) trained with SGD in TorchSharp.",
-        [FedProx.ProximalMuKey]) with
+        [FedProx.ProximalMuKey, FedCurv.ImportanceKey]) with
     {
         CreatePlanInitialModel = CreateInitialModel,
     };
@@ -94,7 +98,9 @@ public static class TorchCnnTaskRunner
     /// <summary>
     /// Creates the initial global model of <paramref name="plan"/>: <see cref="CreateInitialModel(PlanSettings, int)"/>,
     /// followed by a fresh optimizer's state when the plan's <c>opt_treatment</c> is
-    /// <c>CONTINUE_GLOBAL</c>, so that state is aggregated and sent back with the weights.
+    /// <c>CONTINUE_GLOBAL</c>, so that state is aggregated and sent back with the weights, and by
+    /// zero FedCurv tensors (<see cref="TorchClient.WithFedCurvTensors"/>) when the plan's strategy
+    /// is <c>fedcurv</c>, so the collaborators' Fisher information has a place in the model.
     /// </summary>
     /// <param name="plan">The plan.</param>
     /// <param name="seed">The seed.</param>
@@ -102,13 +108,13 @@ public static class TorchCnnTaskRunner
     public static ModelState CreateInitialModel(FederationPlan plan, int seed)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Collaborator.OptTreatment != OptTreatment.ContinueGlobal)
-        {
-            return CreateInitialModel(plan.TaskRunner.Settings, seed);
-        }
-
         using OpenFlCnn network = OpenFlCnn.Create(seed);
-        return TorchClient.WithOptimizerState(network);
+        ModelState model = plan.Collaborator.OptTreatment == OptTreatment.ContinueGlobal
+            ? TorchClient.WithOptimizerState(network)
+            : network.GetModelState();
+        return string.Equals(plan.Strategy.Name, FedCurv.StrategyName, StringComparison.OrdinalIgnoreCase)
+            ? TorchClient.WithFedCurvTensors(model, network)
+            : model;
     }
 
     /// <summary>Creates the <see cref="TorchClient"/> a collaborator runs the plan's tasks with.</summary>

@@ -29,6 +29,28 @@ public sealed record TrainOptions
     /// </summary>
     public ModelState? ProximalReference { get; init; }
 
+    /// <summary>
+    /// FedCurv's importance λ (Shoham et al., 2019): the objective gains
+    /// λ·Σ(θ²·(U − u) − 2θ·(V − v) + (W − w)) over every trainable parameter θ, with U, V, W from
+    /// <see cref="FedCurvGlobal"/> and u, v, w from <see cref="FedCurvLocal"/>. 0 (the default) is
+    /// plain training.
+    /// </summary>
+    public double FedCurvImportance { get; init; }
+
+    /// <summary>
+    /// The global U, V, W of the FedCurv penalty: tensors <c>p_u</c>, <c>p_v</c>, <c>p_w</c> of each
+    /// trainable parameter <c>p</c> (the global model as received holds them; other tensors are
+    /// ignored). Needed when <see cref="FedCurvImportance"/> is above 0. Default <see langword="null"/>.
+    /// </summary>
+    public ModelState? FedCurvGlobal { get; init; }
+
+    /// <summary>
+    /// This collaborator's own u, v, w from its previous round (what it sent, so part of the global
+    /// sums), subtracted so the penalty counts only the other collaborators' Fisher information;
+    /// <see langword="null"/> (the default) for zeros, a collaborator's first round.
+    /// </summary>
+    public ModelState? FedCurvLocal { get; init; }
+
     /// <summary>The forward pass's output kind; <see langword="null"/> takes it from a <see cref="ClassifierNetwork"/>, otherwise assumes logits.</summary>
     public ClassifierOutput? Output { get; init; }
 }

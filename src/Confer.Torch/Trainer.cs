@@ -13,19 +13,20 @@ namespace Confer.Torch;
 /// call <see cref="TorchRuntime.Configure"/> first, and training keeps oneDNN out of the
 /// backward pass as <see cref="TorchRuntime.OneDnnTraining"/> says.
 /// </summary>
-public static class Trainer
+public static partial class Trainer
 {
     /// <summary>Trains <paramref name="model"/> for one epoch over <paramref name="dataset"/> (or the examples at <paramref name="indices"/>).</summary>
     /// <param name="model">The network; put in training mode.</param>
     /// <param name="optimizer">The optimizer over <paramref name="model"/>'s parameters.</param>
     /// <param name="dataset">The training images; pixels are scaled to [0, 1].</param>
     /// <param name="epoch">The epoch number (1, 2, ...): with <see cref="TrainOptions.Seed"/>, it fixes the shuffle order.</param>
-    /// <param name="options">Batch size, shuffling, FedProx; <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Batch size, shuffling, FedProx, FedCurv; <see langword="null"/> for the defaults.</param>
     /// <param name="indices">The examples to train on; <see langword="null"/> for all of <paramref name="dataset"/>.</param>
     /// <param name="progress">Receives a report after every batch (for a progress bar).</param>
     /// <param name="cancellationToken">Stops the epoch between batches.</param>
     /// <returns>Mean loss, training accuracy, counts and time.</returns>
     /// <exception cref="ArgumentException">The images do not fit the network, or an index is out of range.</exception>
+    /// <exception cref="IncompatibleModelStateException">The FedProx reference or the FedCurv tensors do not fit the network.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static TrainResult TrainEpoch(
         nn.Module<Tensor, Tensor> model,
@@ -43,6 +44,7 @@ public static class Trainer
         options ??= new TrainOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.ProximalMu, nameof(options));
+        CheckImportance(options.FedCurvImportance);
         CheckInput(model, dataset);
         TorchRuntime.Configure();
         OneDnnTrainingMode mode = TorchRuntime.OneDnnTraining;
@@ -66,6 +68,9 @@ public static class Trainer
         using var epochScope = NewDisposeScope();
         (TorchSharp.Modules.Parameter Parameter, Tensor Reference)[] proximal =
             options.ProximalMu > 0 ? ProximalReferences(model, options.ProximalReference) : [];
+        FedCurvTerm[] curvature = options.FedCurvImportance > 0
+            ? FedCurvTerms(model, options.FedCurvGlobal ?? throw new ArgumentException("TrainOptions.FedCurvImportance is set but FedCurvGlobal, the global u, v, w, is not.", nameof(options)), options.FedCurvLocal)
+            : [];
         var builder = new BatchBuilder(dataset, options.BatchSize);
         double lossSum = 0;
         long correct = 0;
@@ -76,7 +81,7 @@ public static class Trainer
             cancellationToken.ThrowIfCancellationRequested();
             int start = b * options.BatchSize;
             ReadOnlySpan<int> batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start));
-            (float loss, long hits) = Step(model, optimizer, builder, batch, output, mode, proximal, options.ProximalMu);
+            (float loss, long hits) = Step(model, optimizer, builder, batch, output, mode, proximal, options.ProximalMu, curvature, options.FedCurvImportance);
             if (float.IsFinite(loss))
             {
                 lossSum += (double)loss * batch.Length;
@@ -155,7 +160,9 @@ public static class Trainer
         ClassifierOutput output,
         OneDnnTrainingMode mode,
         (TorchSharp.Modules.Parameter Parameter, Tensor Reference)[] proximal,
-        double mu)
+        double mu,
+        FedCurvTerm[] curvature,
+        double importance)
     {
         using var scope = NewDisposeScope();
         (Tensor images, Tensor labels) = builder.Build(batch);
@@ -179,6 +186,11 @@ public static class Trainer
                 {
                     parameter.grad?.add_(parameter.sub(reference), mu);
                 }
+            }
+
+            if (curvature.Length > 0)
+            {
+                AddFedCurvGradient(curvature, importance);
             }
 
             optimizer.Step();

@@ -42,4 +42,36 @@ public class SimulationEndToEndTests
         Assert.All(history.Rounds, r => Assert.Equal(2, r.FitResults));
         Assert.All(history.Rounds, r => Assert.True(r.MetricsDistributedFit["train_loss"] > 0));
     }
+
+    [Fact]
+    public async Task FedCurv_TwoClientsOnAFashionMnistSlice_LearnsAndEndsWithTheirSummedFisherTerms()
+    {
+        ImageDataset train = TestData.Train.Take(2000);
+        IReadOnlyList<int[]> partitions = PartitionSpec.Strided.Apply(train.Labels, 2, seed: 0);
+        static ClassifierNetwork Create() => new NormalizedClassifier(OpenFlCnn.Create(1), NormalizedClassifier.TutorialMean, NormalizedClassifier.TutorialStd);
+        ModelState initial;
+        using (ClassifierNetwork net = Create())
+        {
+            initial = TorchClient.WithFedCurvTensors(net.GetModelState(), net);
+        }
+
+        // The evaluator loads only the weights of a model that carries the Fisher sums.
+        using var evaluator = new CentralizedEvaluator(Create(), TestData.Test);
+        var strategy = new FedCurv
+        {
+            Importance = 0.01,
+            InitialParameters = initial,
+            FractionEvaluate = 0,
+            Evaluate = evaluator.Function,
+            OnFitConfig = round => new ConfigRecord([new(TorchClient.RoundKey, round)]),
+        };
+        var clients = ImageFederation.CreateClientFactory(Create, train, partitions, new TorchClientOptions { BatchSize = 32, LearningRate = 0.05, Seed = 1 });
+
+        History history = await Simulation.RunAsync(clients, strategy, new SimulationOptions { ClientIds = ["Portland", "Seattle"], Rounds = 2, MaxParallelClients = 2 }).DefaultTimeout(TimeSpan.FromSeconds(120));
+
+        Assert.All(history.Rounds, r => Assert.Equal(2, r.FitResults));
+        Assert.True(history.Rounds[^1].MetricsCentralized["accuracy"] > 0.4, $"accuracy after 2 rounds is {history.Rounds[^1].MetricsCentralized["accuracy"]:F3}; chance is 0.1");
+        Assert.Null(initial.FindFirstMismatch(history.Parameters));
+        Assert.Contains(history.Parameters["conv1.weight_u"].AsReadOnlySpan<float>().ToArray(), x => x > 0);
+    }
 }

@@ -41,6 +41,74 @@ public class TorchClientTests
     }
 
     [Fact]
+    public void Fit_AFedCurvGlobalModel_ReturnsItsLayoutWithThisClientsFisherTerms_AndKeepsThemForTheNextFit()
+    {
+        ModelState global = FedCurvGlobal();
+        var client = new TorchClient(Create, TestData.Train, Partition, new TorchClientOptions { Seed = 4, SeedDropoutPerFit = true });
+
+        ModelState result = client.Fit(global, FedCurvConfig(0.01), CancellationToken.None).Parameters;
+
+        Assert.Equal(global.Names, result.Names);
+        Assert.Null(global.FindFirstMismatch(result));
+        Assert.Equal(FedCurvTensors.Names(global), client.FedCurvState!.Names);
+        foreach (NamedTensor kept in client.FedCurvState)
+        {
+            Assert.Equal(kept.Bytes.ToArray(), result[kept.Name].Bytes.ToArray());
+        }
+
+        float[] u = result["fc2.weight_u"].AsReadOnlySpan<float>().ToArray();
+        float[] w = result["fc2.weight_w"].AsReadOnlySpan<float>().ToArray();
+        float[] theta = result["fc2.weight"].AsReadOnlySpan<float>().ToArray();
+        Assert.Contains(u, x => x > 0);
+        for (int i = 0; i < u.Length; i++)
+        {
+            Assert.Equal(u[i] * theta[i] * theta[i], w[i], 1e-9 + (1e-5 * Math.Abs(w[i])));
+        }
+    }
+
+    [Fact]
+    public void Fit_GlobalSumsThatAreOnlyItsOwnLastTerms_TrainsAsWithoutThePenalty_WhileAFreshClientIsPulledBack()
+    {
+        // The client was the only contributor to the global sums, so U − u = 0 and the penalty, however
+        // large, pulls on nothing; a client with no terms of its own to subtract feels all of it.
+        // (The Fisher of 256 examples is at most about 0.006 here, so 1000 is a strong but stable weight at lr 0.05.)
+        var options = new TorchClientOptions { Seed = 4, SeedDropoutPerFit = true };
+        var client = new TorchClient(Create, TestData.Train, Partition, options);
+        ModelState round2 = client.Fit(FedCurvGlobal(), FedCurvConfig(0.01), CancellationToken.None).Parameters;
+
+        ModelState own = client.Fit(round2, FedCurvConfig(1000).With(TorchClient.RoundKey, 2L), CancellationToken.None).Parameters;
+        ModelState none = new TorchClient(Create, TestData.Train, Partition, options).Fit(round2, FedCurvConfig(0).With(TorchClient.RoundKey, 2L), CancellationToken.None).Parameters;
+        ModelState fresh = new TorchClient(Create, TestData.Train, Partition, options).Fit(round2, FedCurvConfig(1000).With(TorchClient.RoundKey, 2L), CancellationToken.None).Parameters;
+
+        ModelState Weights(ModelState state) => new(state.Where(t => !FedCurvTensors.Names(state).Contains(t.Name)));
+        Assert.Equal(Weights(none).ComputeHash(), Weights(own).ComputeHash());
+        Assert.NotEqual(Weights(none).ComputeHash(), Weights(fresh).ComputeHash());
+        double penalised = ModelAggregation.Distance(Weights(round2), Weights(fresh));
+        double free = ModelAggregation.Distance(Weights(round2), Weights(none));
+        Assert.True(penalised < 0.97 * free, $"distance from the global weights with importance 1000: {penalised:G4}, with 0: {free:G4}");
+    }
+
+    [Fact]
+    public void Fit_ImportanceWithAGlobalModelWithoutFedCurvTensors_RefusesSayingHowToStart()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => NewClient().Fit(Global(), FedCurvConfig(0.01), CancellationToken.None));
+
+        Assert.Contains("importance = 0.01", error.Message, StringComparison.Ordinal);
+        Assert.Contains("confer plan initialize", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_AFedCurvModel_EvaluatesItsWeights()
+    {
+        var client = new TorchClient(Create, TestData.Train, Partition, new TorchClientOptions(), test: TestData.Test, testIndices: Enumerable.Range(0, 100).ToArray());
+
+        var withTerms = client.Evaluate(FedCurvGlobal(), ConfigRecord.Empty, CancellationToken.None);
+        var plain = client.Evaluate(Global(), ConfigRecord.Empty, CancellationToken.None);
+
+        Assert.Equal(plain.Loss, withTerms.Loss);
+    }
+
+    [Fact]
     public void Fit_WithSeedDropoutPerFit_RepeatsBitForBit_WithoutItDropoutFollowsTheProcessGenerator()
     {
         ModelState global = Global();
@@ -148,6 +216,14 @@ public class TorchClientTests
     private static ClassifierNetwork Create() => new NormalizedClassifier(OpenFlCnn.Create(2), NormalizedClassifier.TutorialMean, NormalizedClassifier.TutorialStd);
 
     private static TorchClient NewClient() => new(Create, TestData.Train, Partition, new TorchClientOptions { Seed = 4 });
+
+    private static ConfigRecord FedCurvConfig(double importance) => new([new(TorchClient.BatchSizeKey, 32), new(TorchClient.LearningRateKey, 0.05), new(FedCurv.ImportanceKey, importance)]);
+
+    private static ModelState FedCurvGlobal()
+    {
+        using ClassifierNetwork net = Create();
+        return TorchClient.WithFedCurvTensors(net.GetModelState(), net);
+    }
 
     private static ModelState Global()
     {

@@ -1,7 +1,11 @@
 using Confer.Core;
+using Confer.Core.Aggregation;
 using Confer.Data;
 using Confer.Federation.Grpc;
 using Confer.Federation.Grpc.Internal;
+using Confer.Federation.Messages;
+using Confer.Federation.Plans;
+using Confer.Federation.Strategies;
 using Confer.Federation.TaskRunners;
 using Confer.Plan;
 using Confer.Torch;
@@ -189,6 +193,151 @@ public class TorchCnnTaskRunnerTests
         Assert.True(MaxDifference(delta, global.ZerosLike()) > 1e-4, "training changed nothing");
         Assert.True(MaxDifference(rebuilt, trained.Model!) < 1e-6, "global + delta is not the trained model");
     }
+
+    [Theory]
+    [InlineData("fedcurv")]
+    [InlineData("FedCurvWeightedAverage")]
+    [InlineData("openfl.interface.aggregation_functions.FedCurvWeightedAverage")]
+    [InlineData("openfl.component.aggregation_functions.FedCurvWeightedAverage")]
+    public void Load_FedCurvByItsOpenFlNameWithTorchCnn_LoadsAndInitializesZeroFedCurvTensors(string name)
+    {
+        using var workspace = TorchWorkspace.Create(strategy: FedCurvSection(name, 0.01));
+
+        FederationPlan plan = workspace.Load();
+        ModelState initial = TorchWorkspace.Catalog.CreateInitialModel(plan, seed: 2);
+
+        ModelState weights = Weights(seed: 2);
+        Assert.Equal(FedCurv.StrategyName, plan.Strategy.Name);
+        Assert.Equal(0.01, plan.Strategy.Settings.GetNumber(FedCurv.ImportanceKey));
+        Assert.Equal(weights.Names.Concat(weights.Names.SelectMany(n => new[] { n + "_u", n + "_v", n + "_w" })), initial.Names);
+        Assert.Equal(weights.Names, FedCurvTensors.Parameters(initial));
+        Assert.All(initial.Skip(weights.Count), t => Assert.All(t.AsReadOnlySpan<float>().ToArray(), v => Assert.Equal(0f, v)));
+        Assert.Equal(weights.ComputeHash(), new ModelState(initial.Take(weights.Count)).ComputeHash());
+    }
+
+    [Fact]
+    public async Task RunAsync_FedCurvPlan_TrainSendsTheModelWithThisCollaboratorsFisherTerms_AndValidationsLoadTheWeights()
+    {
+        using var workspace = TorchWorkspace.Create(strategy: FedCurvSection("fedcurv", 0.01));
+        FederationPlan plan = workspace.Load();
+        ModelState global = TorchWorkspace.Catalog.CreateInitialModel(plan, seed: 1);
+        using ITaskRunner runner = TorchWorkspace.Catalog.Get(plan).Create(new TaskRunnerContext(plan, "alpha", plan.CollaboratorData["alpha"], NullLoggerFactory.Instance));
+        ConfigRecord config = ConfigRecord.Empty.With(FedCurv.ImportanceKey, 0.01);
+
+        TaskResult before = await runner.RunAsync(new TaskRequest(plan.Tasks["aggregated_model_validation"], 1, global) { Config = config }).AsTask().DefaultTimeout();
+        TaskResult trained = await runner.RunAsync(new TaskRequest(plan.Tasks["train"], 1, global) { Config = config }).AsTask().DefaultTimeout();
+        TaskResult after = await runner.RunAsync(new TaskRequest(plan.Tasks["locally_tuned_model_validation"], 1, global) { Config = config }).AsTask().DefaultTimeout();
+
+        ModelState model = trained.Model!;
+        Assert.Null(global.FindFirstMismatch(model));
+        Assert.InRange(before.Metrics["acc"], 0, 1);
+        Assert.InRange(after.Metrics["acc"], 0, 1);
+        foreach (string parameter in FedCurvTensors.Parameters(global))
+        {
+            float[] theta = model[parameter].AsReadOnlySpan<float>().ToArray();
+            float[] u = model[parameter + "_u"].AsReadOnlySpan<float>().ToArray();
+            float[] v = model[parameter + "_v"].AsReadOnlySpan<float>().ToArray();
+            Assert.All(u, x => Assert.True(x >= 0));
+            Assert.Contains(u, x => x > 0);
+            for (int i = 0; i < u.Length; i++)
+            {
+                Assert.Equal(u[i] * theta[i], v[i], 1e-9 + (1e-5 * Math.Abs(v[i])));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task PlanStrategy_FedCurvRoundOfTwoCollaborators_SumsTheirFisherTermsAndAveragesTheirWeights()
+    {
+        using var workspace = TorchWorkspace.Create(data: "alpha,1\nbeta,2", strategy: FedCurvSection("FedCurvWeightedAverage", 0.01));
+        FederationPlan plan = workspace.Load();
+        ModelState global = TorchWorkspace.Catalog.CreateInitialModel(plan, seed: 4);
+        var strategy = new PlanStrategy(plan, StrategyRegistry.Default.Create(plan.Strategy));
+        var runners = new Dictionary<string, ITaskRunner>(StringComparer.Ordinal);
+        try
+        {
+            foreach (string collaborator in new[] { "alpha", "beta" })
+            {
+                runners[collaborator] = TorchWorkspace.Catalog.Get(plan).Create(new TaskRunnerContext(plan, collaborator, plan.CollaboratorData[collaborator], NullLoggerFactory.Instance));
+            }
+
+            for (int round = 1; round <= 2; round++)
+            {
+                // The plan's train tasks, with the config the strategy sends, run one after another (dropout draws from one process-wide generator).
+                var replies = new List<(Message Message, TaskResult Result)>();
+                foreach (Message message in strategy.ConfigureTrain(round, global, new AssignedNodes()).Where(m => m.Kind == "train"))
+                {
+                    Assert.Equal(0.01, message.Config.GetDouble(FedCurv.ImportanceKey, -1));
+                    TaskResult result = await runners[message.NodeId].RunAsync(new TaskRequest(plan.Tasks["train"], round, global) { Config = message.Config }).AsTask().DefaultTimeout();
+                    replies.Add((message, result));
+                }
+
+                ITrainAggregation aggregation = strategy.BeginAggregateTrain(round, global);
+                foreach ((Message message, TaskResult result) in replies)
+                {
+                    string id = Message.CreateId(round, message.NodeId, message.Kind);
+                    aggregation.Add(new Message { Id = id, ReplyTo = id, NodeId = message.NodeId, Kind = message.Kind, Round = round, Arrays = ArrayRecord.From(result.Model!), ExampleCount = result.ExampleCount, Metrics = new MetricRecord(result.Metrics) });
+                }
+
+                ModelState next = aggregation.Complete([]).Parameters!;
+
+                Assert.Equal(2, replies.Count);
+                Assert.Null(global.FindFirstMismatch(next));
+                ModelState a = replies[0].Result.Model!;
+                ModelState b = replies[1].Result.Model!;
+                foreach (string parameter in FedCurvTensors.Parameters(global))
+                {
+                    foreach (string name in new[] { parameter + "_u", parameter + "_v", parameter + "_w" })
+                    {
+                        float[] sum = [.. a[name].AsReadOnlySpan<float>().ToArray().Zip(b[name].AsReadOnlySpan<float>().ToArray(), (x, y) => x + y)];
+                        Assert.Equal(sum, next[name].AsReadOnlySpan<float>().ToArray());
+                    }
+
+                    // 256 examples each: the weights are the plain mean.
+                    float[] mean = [.. a[parameter].AsReadOnlySpan<float>().ToArray().Zip(b[parameter].AsReadOnlySpan<float>().ToArray(), (x, y) => ((256 * x) + (256 * y)) / 512)];
+                    Assert.Equal(mean, next[parameter].AsReadOnlySpan<float>().ToArray());
+                }
+
+                global = next;
+            }
+        }
+        finally
+        {
+            foreach (ITaskRunner runner in runners.Values)
+            {
+                runner.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task PlanSimulation_FedCurvPlanWithTorchCnn_RunsItsRoundsAndEndsWithTheCollaboratorsFisherTerms()
+    {
+        using var workspace = TorchWorkspace.Create(data: "alpha,1\nbeta,2", strategy: FedCurvSection("openfl.interface.aggregation_functions.FedCurvWeightedAverage", 0.01));
+        FederationPlan plan = workspace.Load();
+        ModelState initial = TorchWorkspace.Catalog.CreateInitialModel(plan, seed: 4);
+        Directory.CreateDirectory(Path.Combine(workspace.Directory, "save"));
+        ModelStateSerializer.Save(initial, Path.Combine(workspace.Directory, plan.Aggregator.InitStatePath));
+
+        History history = await PlanSimulation.RunAsync(plan, TorchWorkspace.Catalog).DefaultTimeout(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(2, history.Rounds.Count);
+        Assert.All(history.Rounds, r => Assert.Equal(2, r.ModelsAggregated));
+        Assert.Null(initial.FindFirstMismatch(history.Parameters));
+        Assert.Contains(history.Parameters["fc2.weight_u"].AsReadOnlySpan<float>().ToArray(), x => x > 0);
+        Assert.All(history.Parameters["fc2.weight_u"].AsReadOnlySpan<float>().ToArray(), x => Assert.True(x >= 0));
+    }
+
+    /// <summary>None: a plan's assigner, not the strategy, chooses the collaborators.</summary>
+    private sealed class AssignedNodes : IClientManager
+    {
+        public int AvailableCount => 0;
+
+        public IReadOnlyList<string> Sample(int count, int minCount) => [];
+    }
+
+    private static string FedCurvSection(string name, double importance) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"template: {name}\n  settings:\n    importance: {importance}");
 
     private static TorchClient Client(OptimizerTreatment treatment) => new(
         () => OpenFlCnn.Create(0),

@@ -14,7 +14,7 @@ internal sealed class TorchWorkspace : IDisposable
 
     public static TaskRunnerCatalog Catalog { get; } = TaskRunnerCatalog.CreateDefault().AddTorch();
 
-    public static TorchWorkspace Create(string optTreatment = "RESET", string data = "alpha,1", int maxTrain = 256, int maxTest = 128)
+    public static TorchWorkspace Create(string optTreatment = "RESET", string data = "alpha,1", int maxTrain = 256, int maxTest = 128, string strategy = "defaults: plan/defaults/strategy.yaml", int rounds = 2)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("confer-torch-runner-").FullName;
         string plan = Path.Combine(directory, "plan");
@@ -22,7 +22,7 @@ internal sealed class TorchWorkspace : IDisposable
         File.WriteAllText(Path.Combine(plan, "plan.yaml"), string.Create(CultureInfo.InvariantCulture, $$"""
             aggregator:
               settings:
-                rounds_to_train: 2
+                rounds_to_train: {{rounds}}
             collaborator:
               settings:
                 delta_updates: false
@@ -43,7 +43,7 @@ internal sealed class TorchWorkspace : IDisposable
             tasks:
               defaults: plan/defaults/tasks_torch.yaml
             strategy:
-              defaults: plan/defaults/strategy.yaml
+              {{strategy}}
             straggler_handling_policy:
               defaults: plan/defaults/straggler_handling_policy.yaml
             compression_pipeline:

@@ -127,7 +127,7 @@ public sealed class PlanLoaderTests
         var problem = Assert.Single(workspace.LoadFails().Problems);
 
         Assert.Contains("Unknown strategy 'krumm' in 'strategy'. Did you mean 'krum'?", problem.Message, StringComparison.Ordinal);
-        Assert.Contains("fedavg, fault_tolerant_fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad, median, trimmed_mean, krum, multi_krum, geometric_median", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("fedavg, fault_tolerant_fedavg, fedavgm, fedprox, fedcurv, fedadam, fedyogi, fedadagrad, median, trimmed_mean, krum, multi_krum, geometric_median", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

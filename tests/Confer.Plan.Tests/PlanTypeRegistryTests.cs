@@ -12,7 +12,7 @@ public sealed class PlanTypeRegistryTests
         Assert.Equal(["RandomGroupedAssigner", "StaticGroupedAssigner"], registry.GetRegistrations(PlanComponentKind.Assigner).Select(r => r.Name));
         Assert.Empty(registry.GetRegistrations(PlanComponentKind.Strategy));
         Assert.Equal(
-            ["fedavg", "fault_tolerant_fedavg", "fedavgm", "fedprox", "fedadam", "fedyogi", "fedadagrad", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median"],
+            ["fedavg", "fault_tolerant_fedavg", "fedavgm", "fedprox", "fedcurv", "fedadam", "fedyogi", "fedadagrad", "median", "trimmed_mean", "krum", "multi_krum", "geometric_median"],
             registry.Add(Confer.Federation.Strategies.StrategyRegistry.Default).GetRegistrations(PlanComponentKind.Strategy).Select(r => r.Name));
         Assert.Equal(["WaitForAll", "CutoffTime", "Percentage"], registry.GetRegistrations(PlanComponentKind.StragglerPolicy).Select(r => r.Name));
         Assert.Empty(registry.GetRegistrations(PlanComponentKind.TaskRunner));

@@ -32,7 +32,7 @@ internal static class SimulateCommand
         var acceptFailures = new Option<bool>("--accept-failures") { Description = "Aggregate rounds in which some clients failed.", DefaultValueFactory = _ => true };
         var strategyOption = new Option<string[]>("--strategy-option")
         {
-            Description = "A strategy knob as name=value, repeatable: proximal_mu (fedprox); eta, beta_1, beta_2, tau (fedadam, fedyogi, fedadagrad); server_learning_rate, server_momentum (fedavgm); beta (fedtrimmedavg); num_malicious_clients, num_clients_to_keep (krum).",
+            Description = "A strategy knob as name=value, repeatable: proximal_mu (fedprox); importance (fedcurv); eta, beta_1, beta_2, tau (fedadam, fedyogi, fedadagrad); server_learning_rate, server_momentum (fedavgm); beta (fedtrimmedavg); num_malicious_clients, num_clients_to_keep (krum).",
             AllowMultipleArgumentsPerToken = true,
         };
         var partition = new Option<string>("--partition") { Description = "How the training data is split: iid, strided, dirichlet:ALPHA, shards:K.", DefaultValueFactory = _ => "strided" };

@@ -52,6 +52,27 @@ public static partial class ModelAggregation
     }
 
     /// <summary>
+    /// FedCurv's aggregation (OpenFL's <c>FedCurvWeightedAverage</c>): the example-weighted mean of
+    /// every tensor, as <see cref="WeightedMean"/>, except FedCurv's u, v, w tensors
+    /// (<see cref="FedCurvTensors"/>), which are summed without weights: Σ xᵢ. Folded in list order
+    /// through a <see cref="WeightedMeanAccumulator"/> with those tensors summed.
+    /// </summary>
+    /// <param name="updates">At least one update; all with the first update's layout.</param>
+    /// <returns>The aggregate.</returns>
+    /// <exception cref="UpdateRejectedException">An update is invalid.</exception>
+    public static ModelState FedCurvWeightedMean(IReadOnlyList<WeightedUpdate> updates)
+    {
+        RequireAny(updates);
+        var accumulator = new WeightedMeanAccumulator(updates[0].State, FedCurvTensors.Names(updates[0].State));
+        for (int i = 0; i < updates.Count; i++)
+        {
+            accumulator.Fold(updates[i].State, updates[i].Weight, Describe(i));
+        }
+
+        return accumulator.Result();
+    }
+
+    /// <summary>
     /// The coordinate-wise median (Yin et al. 2018; Flower's <c>aggregate_median</c>): for every
     /// element, the middle value over the updates, or the mean of the two middle values for an even
     /// count. Unweighted. Breakdown point: fewer than half of the updates can move it arbitrarily far.

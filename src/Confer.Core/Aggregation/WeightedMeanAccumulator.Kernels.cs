@@ -105,16 +105,17 @@ public sealed partial class WeightedMeanAccumulator
     private void WriteMeanRange(int t, NamedTensor result, int start, int length)
     {
         Span<byte> bytes = result.GetBuffer().AsSpan();
+        double totalWeight = WeightOf(t, TotalWeight);
         byte[]? sums = _sums[t];
         if (sums is not null)
         {
             if (result.ElementType == ElementType.Float32)
             {
-                TensorPrimitives.Divide(MemoryMarshal.Cast<byte, float>(sums.AsSpan()).Slice(start, length), (float)TotalWeight, MemoryMarshal.Cast<byte, float>(bytes).Slice(start, length));
+                TensorPrimitives.Divide(MemoryMarshal.Cast<byte, float>(sums.AsSpan()).Slice(start, length), (float)totalWeight, MemoryMarshal.Cast<byte, float>(bytes).Slice(start, length));
             }
             else
             {
-                TensorPrimitives.Divide(MemoryMarshal.Cast<byte, double>(sums.AsSpan()).Slice(start, length), TotalWeight, MemoryMarshal.Cast<byte, double>(bytes).Slice(start, length));
+                TensorPrimitives.Divide(MemoryMarshal.Cast<byte, double>(sums.AsSpan()).Slice(start, length), totalWeight, MemoryMarshal.Cast<byte, double>(bytes).Slice(start, length));
             }
 
             return;
@@ -124,7 +125,7 @@ public sealed partial class WeightedMeanAccumulator
         if (single is not null)
         {
             ReadOnlySpan<float> acc = single.AsSpan(start, length);
-            float total = (float)TotalWeight;
+            float total = (float)totalWeight;
             switch (result.ElementType)
             {
                 case ElementType.Float16:
@@ -158,7 +159,7 @@ public sealed partial class WeightedMeanAccumulator
         for (int i = 0; i < length; i += means.Length)
         {
             int n = Math.Min(means.Length, length - i);
-            TensorPrimitives.Divide(wide.Slice(i, n), TotalWeight, means[..n]);
+            TensorPrimitives.Divide(wide.Slice(i, n), totalWeight, means[..n]);
             ElementKernels.WriteFromDouble(result, start + i, means[..n]);
         }
     }

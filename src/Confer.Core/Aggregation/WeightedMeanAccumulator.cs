@@ -41,6 +41,9 @@ public sealed partial class WeightedMeanAccumulator
 
     private readonly ModelState _layout;
 
+    // Tensors summed without weights (FedCurv's u, v, w) rather than averaged.
+    private readonly bool[] _summed;
+
     // float32 and float64 tensors: the current sums and the spare, as raw bytes so that a spare can
     // become a result tensor's buffer without a copy. Other types keep one float32 or float64 sum.
     private readonly byte[]?[] _sums;
@@ -56,13 +59,45 @@ public sealed partial class WeightedMeanAccumulator
     /// <see cref="DefaultDegreeOfParallelism"/>. The result does not depend on it.
     /// </param>
     public WeightedMeanAccumulator(ModelState layout, int? maxDegreeOfParallelism = null)
+        : this(layout, [], maxDegreeOfParallelism)
+    {
+    }
+
+    /// <summary>
+    /// Creates an empty accumulator for updates shaped like <paramref name="layout"/> whose tensors
+    /// named in <paramref name="summedTensors"/> are summed without weights instead of averaged
+    /// (FedCurv's Fisher tensors, <see cref="FedCurvTensors"/>): Σ xᵢ, folded in the same order and
+    /// with the same validation as the means.
+    /// </summary>
+    /// <param name="layout">The global model (only its names, order, shapes and element types are used).</param>
+    /// <param name="summedTensors">Names of tensors of <paramref name="layout"/> to sum; empty for a plain weighted mean.</param>
+    /// <param name="maxDegreeOfParallelism">
+    /// Threads a large tensor is split across when folding and producing the result. Defaults to
+    /// <see cref="DefaultDegreeOfParallelism"/>. The result does not depend on it.
+    /// </param>
+    /// <exception cref="ArgumentException">A summed name is not a tensor of <paramref name="layout"/>.</exception>
+    public WeightedMeanAccumulator(ModelState layout, IEnumerable<string> summedTensors, int? maxDegreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(summedTensors);
         if (maxDegreeOfParallelism is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "At least one thread is needed.");
         }
 
+        _summed = new bool[layout.Count];
+        var names = new HashSet<string>(summedTensors, StringComparer.Ordinal);
+        for (int t = 0; t < layout.Count; t++)
+        {
+            _summed[t] = names.Remove(layout[t].Name);
+        }
+
+        if (names.Count > 0)
+        {
+            throw new ArgumentException($"The tensors to sum must be tensors of the layout, but it has no {string.Join(", ", names.Order(StringComparer.Ordinal).Select(n => $"'{n}'"))}.", nameof(summedTensors));
+        }
+
+        SummedTensors = [.. Enumerable.Range(0, layout.Count).Where(t => _summed[t]).Select(t => layout[t].Name)];
         _layout = layout;
         _degreeOfParallelism = maxDegreeOfParallelism ?? DefaultDegreeOfParallelism;
         _sums = new byte[]?[layout.Count];
@@ -124,6 +159,9 @@ public sealed partial class WeightedMeanAccumulator
     /// <summary>The layout every update must match.</summary>
     public ModelState Layout => _layout;
 
+    /// <summary>The tensors summed without weights instead of averaged, in layout order; empty (the default) for a plain weighted mean.</summary>
+    public IReadOnlyList<string> SummedTensors { get; }
+
     /// <summary>
     /// Checks <paramref name="update"/> and adds it with weight <paramref name="weight"/>.
     /// Fold in collaborator-name order to make the result reproducible bit for bit.
@@ -145,7 +183,7 @@ public sealed partial class WeightedMeanAccumulator
             NamedTensor tensor = update[t];
             long bad = tensor.ElementType switch
             {
-                ElementType.Float32 or ElementType.Float64 => CheckAndFoldIntoSpare(t, tensor, weight, first),
+                ElementType.Float32 or ElementType.Float64 => CheckAndFoldIntoSpare(t, tensor, WeightOf(t, weight), first),
                 ElementType.Float16 or ElementType.BFloat16 => FindFirstNonFinite(tensor),
                 _ => -1,
             };
@@ -165,7 +203,7 @@ public sealed partial class WeightedMeanAccumulator
                     (_sums[t], _spares[t]) = (_spares[t], _sums[t]);
                     break;
                 default:
-                    FoldInPlace(t, update[t], weight, first);
+                    FoldInPlace(t, update[t], WeightOf(t, weight), first);
                     break;
             }
         }
@@ -234,6 +272,9 @@ public sealed partial class WeightedMeanAccumulator
         Count = 0;
         TotalWeight = 0;
     }
+
+    // A summed tensor is folded with weight 1 and divided by 1.
+    private double WeightOf(int t, double weight) => _summed[t] ? 1 : weight;
 
     private void EnsureNotEmpty()
     {

@@ -47,7 +47,7 @@ public static class StrategyMemory
             string figures = string.Create(CultureInfo.InvariantCulture, $"{collaborators} collaborators × {model:N0} bytes of model = {needed:N0} bytes, above aggregator.settings.max_aggregation_memory ({limit:N0} bytes)");
             throw new InvalidOperationException(
                 $"The strategy '{strategy.Name}' holds every update of a round: {figures}. "
-                + "Raise the limit if the aggregator has the memory, or choose a strategy that folds one update at a time (fedavg, fedavgm, fedprox, fedadam, fedyogi, fedadagrad).");
+                + "Raise the limit if the aggregator has the memory, or choose a strategy that folds one update at a time (fedavg, fedavgm, fedprox, fedcurv, fedadam, fedyogi, fedadagrad).");
         }
     }
 }

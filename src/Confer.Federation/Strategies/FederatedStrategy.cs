@@ -287,13 +287,24 @@ public abstract partial class FederatedStrategy : IStrategy, IStatefulStrategy
     {
         IServerOptimizer optimizer = _optimizer ??= CreateServerOptimizer()
             ?? throw new InvalidOperationException($"{Name} has no server optimizer; override CreateServerOptimizer.");
-        return new ServerOptimizerAggregation(parameters, RentMeanBuffers(parameters), optimizer, round);
+        return new ServerOptimizerAggregation(parameters, RentMeanBuffers(parameters, []), optimizer, round);
     }
 
     /// <summary>The example-weighted mean of the round's arrays, in buffers this strategy keeps from round to round.</summary>
     /// <param name="parameters">The global model the nodes trained from.</param>
     /// <returns>The parameter aggregation.</returns>
-    protected IParameterAggregation BeginWeightedMeanAggregation(ModelState parameters) => new WeightedMeanAggregation(RentMeanBuffers(parameters));
+    protected IParameterAggregation BeginWeightedMeanAggregation(ModelState parameters) => new WeightedMeanAggregation(RentMeanBuffers(parameters, []));
+
+    /// <summary>
+    /// The example-weighted mean of the round's arrays, except <paramref name="summedTensors"/>,
+    /// which are summed without weights (FedCurv's u, v, w), in buffers this strategy keeps from
+    /// round to round.
+    /// </summary>
+    /// <param name="parameters">The global model the nodes trained from.</param>
+    /// <param name="summedTensors">Names of tensors of <paramref name="parameters"/> to sum, in its order.</param>
+    /// <returns>The parameter aggregation.</returns>
+    protected IParameterAggregation BeginWeightedMeanAggregation(ModelState parameters, IReadOnlyList<string> summedTensors) =>
+        new WeightedMeanAggregation(RentMeanBuffers(parameters, summedTensors));
 
     /// <summary>Adds the strategy's own entries to a round's fit configuration (FedProx adds <c>proximal_mu</c>). The default adds nothing.</summary>
     /// <param name="round">The round.</param>
@@ -306,7 +317,7 @@ public abstract partial class FederatedStrategy : IStrategy, IStatefulStrategy
     /// from round to round so that aggregating allocates nothing model-sized. One round's
     /// aggregation uses them at a time.
     /// </summary>
-    private MeanBuffers RentMeanBuffers(ModelState parameters) => _meanBuffers = MeanBuffers.For(parameters, _meanBuffers);
+    private MeanBuffers RentMeanBuffers(ModelState parameters, IReadOnlyList<string> summedTensors) => _meanBuffers = MeanBuffers.For(parameters, summedTensors, _meanBuffers);
 
     private static Message[] CreateMessages(IReadOnlyList<string> nodes, string kind, int round, ModelState parameters, ConfigRecord config)
     {

@@ -31,6 +31,26 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task StrategyFedCurv_StartsFromZeroFisherTermsAndTrainsEveryRoundWithoutFailures()
+    {
+        string output = Path.Combine(_temp.Path, "fedcurv");
+
+        await CliRunner.RunOkAsync(
+            "simulate", "--clients", "2", "--rounds", "2", "--train-limit", "400", "--test-limit", "100",
+            "--fraction-evaluate", "0", "--strategy", "fedcurv", "--strategy-option", "importance=0.01", "--output", output);
+
+        using JsonDocument history = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "history.json")).DefaultTimeout());
+        JsonElement rounds = history.RootElement.GetProperty("rounds");
+        Assert.Equal(2, rounds.GetArrayLength());
+        foreach (JsonElement round in rounds.EnumerateArray())
+        {
+            Assert.Equal(2, round.GetProperty("fit_results").GetInt32());
+            Assert.Equal(0, round.GetProperty("fit_failures").GetArrayLength());
+            Assert.InRange(round.GetProperty("metrics_centralized").GetProperty("accuracy").GetDouble(), 0, 1);
+        }
+    }
+
+    [Fact]
     public void HoldOut_SplitsEachPartitionWithoutOverlapAndKeepsEveryExample()
     {
         int[][] partitions = [[.. Enumerable.Range(0, 100)], [.. Enumerable.Range(100, 40)]];

@@ -317,6 +317,66 @@ public class WeightedMeanAccumulatorTests
         Assert.Equal((ushort)0x3FE0, mean["b"].AsReadOnlySpan<ushort>()[0]);
     }
 
+    [Fact]
+    public void Result_SummedTensors_AreThePlainSumInEveryElementType_TheOthersTheWeightedMean()
+    {
+        ModelState Update(float m, float a, double b, float h, long i) => new(
+        [
+            NamedTensor.Create<float>("m", [1], [m]),
+            NamedTensor.Create<float>("a", [1], [a]),
+            NamedTensor.Create<double>("b", [1], [b]),
+            NamedTensor.Create<Half>("h", [1], [(Half)h]),
+            NamedTensor.Create<long>("i", [1], [i]),
+        ]);
+        ModelState first = Update(1, 0.5f, 0.25, 2, 3);
+        var accumulator = new WeightedMeanAccumulator(first, ["a", "b", "h", "i"]);
+
+        accumulator.Fold(first, 1);
+        accumulator.Fold(Update(5, 1.25f, -1, 0.5f, 4), 3);
+        ModelState result = accumulator.Result();
+
+        Assert.Equal(["a", "b", "h", "i"], accumulator.SummedTensors);
+        Assert.Equal(4f, result["m"].AsReadOnlySpan<float>()[0]);
+        Assert.Equal(1.75f, result["a"].AsReadOnlySpan<float>()[0]);
+        Assert.Equal(-0.75, result["b"].AsReadOnlySpan<double>()[0]);
+        Assert.Equal((Half)2.5f, result["h"].AsReadOnlySpan<Half>()[0]);
+        Assert.Equal(7L, result["i"].AsReadOnlySpan<long>()[0]);
+    }
+
+    [Fact]
+    public void Fold_LargeSummedTensorOnOneOrTwoThreads_BitIdenticalAndTheSum()
+    {
+        int n = WeightedMeanAccumulator.ParallelThreshold * 2 + 77;
+        var random = new Random(12);
+        ModelState[] updates = Enumerable.Range(0, 3)
+            .Select(_ => TestStates.Single("w_u", Enumerable.Range(0, n).Select(_ => (float)random.Next(0, 64) / 8).ToArray()))
+            .ToArray();
+        var sequential = new WeightedMeanAccumulator(updates[0], ["w_u"], maxDegreeOfParallelism: 1);
+        var parallel = new WeightedMeanAccumulator(updates[0], ["w_u"], maxDegreeOfParallelism: 2);
+
+        for (int i = 0; i < updates.Length; i++)
+        {
+            sequential.Fold(updates[i], 10 + i);
+            parallel.Fold(updates[i], 10 + i);
+        }
+
+        ModelState result = parallel.Result();
+        Assert.True(TestStates.BitIdentical(sequential.Result(), result));
+        for (int j = 0; j < n; j += 4099)
+        {
+            // Eighths below 8 add exactly in float32.
+            Assert.Equal(updates.Sum(u => u["w_u"].AsReadOnlySpan<float>()[j]), result["w_u"].AsReadOnlySpan<float>()[j]);
+        }
+    }
+
+    [Fact]
+    public void Constructor_ASummedNameOutsideTheLayout_IsRefusedNamingIt()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new WeightedMeanAccumulator(TestStates.Single("w", [1f]), ["w", "w_u"]));
+
+        Assert.Contains("'w_u'", error.Message, StringComparison.Ordinal);
+    }
+
     private static ModelState Run((float[][] Weights, double[][] Biases, double[] ExampleCounts) input)
     {
         var accumulator = new WeightedMeanAccumulator(TestStates.Model(input.Weights[0], input.Biases[0]));

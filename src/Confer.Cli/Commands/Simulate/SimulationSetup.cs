@@ -70,6 +70,12 @@ internal sealed class SimulationSetup : IDisposable
         using (ClassifierNetwork model = createNetwork())
         {
             initial = model.GetModelState();
+
+            // FedCurv's collaborators send their Fisher terms in the model, so it starts with zero ones.
+            if (StrategyRegistry.Default.TryGet(s.Strategy, out StrategyRegistration? registration) && registration.Name == FedCurv.StrategyName)
+            {
+                initial = TorchClient.WithFedCurvTensors(initial, model);
+            }
         }
 
         var evaluator = new CentralizedEvaluator(createNetwork(), test);

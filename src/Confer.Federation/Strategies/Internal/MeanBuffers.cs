@@ -18,16 +18,19 @@ internal sealed class MeanBuffers
 
     public WeightedMeanAccumulator Accumulator { get; }
 
-    /// <summary>Buffers for <paramref name="layout"/>: <paramref name="kept"/>, reset, when it fits, else new ones.</summary>
-    public static MeanBuffers For(ModelState layout, MeanBuffers? kept)
+    /// <summary>
+    /// Buffers for <paramref name="layout"/> that sum <paramref name="summedTensors"/> instead of
+    /// averaging them: <paramref name="kept"/>, reset, when it fits, else new ones.
+    /// </summary>
+    public static MeanBuffers For(ModelState layout, IReadOnlyList<string> summedTensors, MeanBuffers? kept)
     {
-        if (kept is not null && kept.Accumulator.Layout.IsCompatibleWith(layout))
+        if (kept is not null && kept.Accumulator.Layout.IsCompatibleWith(layout) && kept.Accumulator.SummedTensors.SequenceEqual(summedTensors, StringComparer.Ordinal))
         {
             kept.Accumulator.Reset();
             return kept;
         }
 
-        return new MeanBuffers(new WeightedMeanAccumulator(layout));
+        return new MeanBuffers(new WeightedMeanAccumulator(layout, summedTensors));
     }
 
     /// <summary>The arrays as a state to fold: the one in memory, or the scratch state they are read into.</summary>
