@@ -20,7 +20,7 @@ public sealed class WorkspaceCodeCommandTests : IDisposable
         string workspace = await Workspaces.CreateAsync(_temp, template: "tabular_csv");
         File.AppendAllText(Path.Combine(workspace, "code", "MlpTaskRunner.cs"), "\nthis is not C#\n");
 
-        CliResult result = await CliRunner.RunAsync("plan", "initialize", "-w", workspace, "-a", "localhost");
+        CliResult result = await CliRunner.RunAsync(CliRunner.BuildTimeout, "plan", "initialize", "-w", workspace, "-a", "localhost");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("The workspace code code/TabularModel.csproj does not build", result.Error, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class WorkspaceCodeCommandTests : IDisposable
         string workspace = await Workspaces.CreateAsync(_temp, template: "tabular_csv");
         EditPlan(workspace, "template: TabularModel.MlpTaskRunner", "template: TabularModel.MlpTaskRuner");
 
-        CliResult result = await CliRunner.RunAsync("plan", "initialize", "-w", workspace, "-a", "localhost");
+        CliResult result = await CliRunner.RunAsync(CliRunner.BuildTimeout, "plan", "initialize", "-w", workspace, "-a", "localhost");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Matches(@"plan/plan\.yaml\(\d+,\d+\): error: 'task_runner\.template': no type 'TabularModel\.MlpTaskRuner' in assembly TabularModel \(code/TabularModel\.csproj\)", result.Error);
@@ -50,7 +50,7 @@ public sealed class WorkspaceCodeCommandTests : IDisposable
         string workspace = await Workspaces.CreateAsync(_temp, template: "tabular_csv");
         EditPlan(workspace, "template: TabularModel.MlpTaskRunner", "template: TabularModel.CsvDataLoader");
 
-        CliResult result = await CliRunner.RunAsync("plan", "initialize", "-w", workspace, "-a", "localhost");
+        CliResult result = await CliRunner.RunAsync(CliRunner.BuildTimeout, "plan", "initialize", "-w", workspace, "-a", "localhost");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
@@ -86,7 +86,7 @@ public sealed class WorkspaceCodeCommandTests : IDisposable
             """);
         EditPlan(workspace, "template: TabularModel.MlpTaskRunner", "template: TabularModel.LicensedRunner");
 
-        CliResult result = await CliRunner.RunAsync("plan", "initialize", "-w", workspace, "-a", "localhost");
+        CliResult result = await CliRunner.RunAsync(CliRunner.BuildTimeout, "plan", "initialize", "-w", workspace, "-a", "localhost");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(
@@ -100,12 +100,12 @@ public sealed class WorkspaceCodeCommandTests : IDisposable
     public async Task TheCodeIsPartOfThePlanHash_AndItsBuildIsReusedUntilAFileChanges()
     {
         string workspace = await Workspaces.CreateAsync(_temp, template: "tabular_csv");
-        CliResult first = await CliRunner.RunOkAsync("plan", "print", "-w", workspace);
+        CliResult first = await CliRunner.RunOkAsync(CliRunner.BuildTimeout, "plan", "print", "-w", workspace);
         Assert.Contains("is built already", first.Output, StringComparison.Ordinal);
         string hash = Workspaces.ValueAfter(first.Output, "federation id (SHA-384):");
 
         File.AppendAllText(Path.Combine(workspace, "code", "README.md"), "\nA note.\n");
-        CliResult second = await CliRunner.RunOkAsync("plan", "print", "-w", workspace);
+        CliResult second = await CliRunner.RunOkAsync(CliRunner.BuildTimeout, "plan", "print", "-w", workspace);
 
         Assert.Contains("Building workspace code code/TabularModel.csproj", second.Output, StringComparison.Ordinal);
         Assert.Contains("# workspace code (code/, SHA-256, part of the federation id): ", second.Output, StringComparison.Ordinal);

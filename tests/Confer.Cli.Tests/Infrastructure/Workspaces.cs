@@ -8,7 +8,8 @@ internal static class Workspaces
     public static async Task<string> CreateAsync(TempDirectory temp, string name = "agg", string template = "echo")
     {
         string directory = temp.Combine(name);
-        await CliRunner.RunOkAsync("workspace", "create", "--prefix", directory, "--template", template);
+        // A template with code of its own builds it to validate its plan.
+        await CliRunner.RunOkAsync(CliRunner.BuildTimeout, "workspace", "create", "--prefix", directory, "--template", template);
         return directory;
     }
 
