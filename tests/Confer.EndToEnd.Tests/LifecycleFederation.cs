@@ -129,6 +129,41 @@ internal sealed class LifecycleFederation : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Starts the aggregator and every collaborator (<c>confer aggregator start</c>,
+    /// <c>confer collaborator start -n NAME</c>), waits for all of them, asserts each ended with
+    /// exit 0 and returns their results, the aggregator's first.
+    /// </summary>
+    public async Task<IReadOnlyList<LifecycleResult>> RunToTheEndAsync(TimeSpan timeout)
+    {
+        var processes = new List<LifecycleConfer>();
+        try
+        {
+            processes.Add(LifecycleConfer.Start(Aggregator, "aggregator", "start"));
+            foreach (string name in Collaborators)
+            {
+                processes.Add(LifecycleConfer.Start(CollaboratorWorkspace(name), "collaborator", "start", "-n", name));
+            }
+
+            var results = new List<LifecycleResult>();
+            foreach (LifecycleConfer process in processes)
+            {
+                results.Add(await process.WaitAsync(timeout));
+            }
+
+            string transcript = string.Join("\n\n", Transcript.Concat(results));
+            Assert.All(results, r => Assert.True(r.ExitCode == 0, transcript));
+            return results;
+        }
+        finally
+        {
+            foreach (LifecycleConfer process in processes)
+            {
+                await process.DisposeAsync();
+            }
+        }
+    }
+
     public static string ValueAfter(string output, string label)
     {
         string line = output.Split('\n').First(l => l.Contains(label, StringComparison.Ordinal));
