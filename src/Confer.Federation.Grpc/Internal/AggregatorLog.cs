@@ -58,6 +58,9 @@ internal static partial class AggregatorLog
     [LoggerMessage(120, LogLevel.Information, "Writing per-round metrics to {Path} (aggregator.settings.write_logs); rows kept from before: rounds before {Round}, {Dropped} rows of later rounds dropped (they are trained again)")]
     public static partial void WritingMetrics(ILogger logger, string path, int round, int dropped);
 
+    [LoggerMessage(122, LogLevel.Warning, "A reply from collaborator {Collaborator} broke off before its header arrived ({Error}); nothing of it is counted")]
+    public static partial void UploadBrokeOffBeforeHeader(ILogger logger, string collaborator, string error);
+
     [LoggerMessage(121, LogLevel.Warning, "Plan: {Warning}")]
     public static partial void PlanWarning(ILogger logger, string warning);
 }

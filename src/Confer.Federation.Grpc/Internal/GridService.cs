@@ -47,7 +47,21 @@ internal sealed class GridService(GrpcGrid grid, UploadPacer pacer, ILogger<Grid
     {
         var collaborator = CollaboratorIdentity.Get(context);
         var ct = context.CancellationToken;
-        if (!await requestStream.MoveNext(ct).ConfigureAwait(false) || requestStream.Current.KindCase != ReplyChunk.KindOneofCase.Header)
+        bool started;
+        try
+        {
+            started = await requestStream.MoveNext(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // The connection went away before the header arrived: as mid-stream, an expected event
+            // (the collaborator sends the result again), answered with a status instead of an
+            // exception the gRPC server would log as its own failure.
+            AggregatorLog.UploadBrokeOffBeforeHeader(logger, collaborator, ex.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the reply's stream broke off before its header: {ex.Message}"));
+        }
+
+        if (!started || requestStream.Current.KindCase != ReplyChunk.KindOneofCase.Header)
         {
             throw Refusal.Create(StatusCode.InvalidArgument, ReasonCode.Malformed, "a reply starts with a header chunk");
         }
@@ -148,7 +162,7 @@ internal sealed class GridService(GrpcGrid grid, UploadPacer pacer, ILogger<Grid
             // The connection went away mid-stream (an outage, a proxy, the collaborator stopped): an
             // expected event, not a failure of the aggregator; the collaborator sends the result again.
             AggregatorLog.UploadBrokeOff(logger, collaborator, header.Kind, header.Round, received, header.ArraysSize, ex.Message);
-            throw;
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the reply's stream broke off after {received} of {header.ArraysSize} bytes: {ex.Message}"));
         }
         finally
         {

@@ -47,6 +47,7 @@ internal static class HandshakeRefusal
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         bool handshakeDone = false;
+        bool aggregatorAccepted = false;
         try
         {
             using var tcp = new TcpClient();
@@ -61,7 +62,7 @@ internal static class HandshakeRefusal
                     ClientCertificateContext = credential.CreateCertificateContext(),
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                     ApplicationProtocols = [SslApplicationProtocol.Http2],
-                    RemoteCertificateValidationCallback = (_, certificate, _, _) => validator.Validate(certificate, address.Host).IsAccepted,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => aggregatorAccepted = validator.Validate(certificate, address.Host).IsAccepted,
                 },
                 limit.Token).ConfigureAwait(false);
 
@@ -82,10 +83,30 @@ internal static class HandshakeRefusal
             // reset connection, a proxy refusing everyone): an outage, which retrying may outlast.
             return handshakeDone;
         }
+        catch (AuthenticationException ex) when (aggregatorAccepted && !IsTransportFailure(ex))
+        {
+            // The aggregator's certificate checked out and the handshake then ended with a TLS alert,
+            // not a lost connection: the aggregator's alert about this collaborator's certificate,
+            // which can arrive before the client's side of the handshake is done on a busy machine.
+            return true;
+        }
         catch (Exception ex) when (ex is SocketException or AuthenticationException)
         {
             return false;
         }
+    }
+
+    private static bool IsTransportFailure(Exception exception)
+    {
+        for (Exception? e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is IOException or SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The certificate this collaborator presented, in words.</summary>
