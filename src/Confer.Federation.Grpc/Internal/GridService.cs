@@ -52,7 +52,7 @@ internal sealed class GridService(GrpcGrid grid, UploadPacer pacer, ILogger<Grid
         {
             started = await requestStream.MoveNext(ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception ex) when (IsBrokenOff(ex, ct))
         {
             // The connection went away before the header arrived: as mid-stream, an expected event
             // (the collaborator sends the result again), answered with a status instead of an
@@ -157,7 +157,7 @@ internal sealed class GridService(GrpcGrid grid, UploadPacer pacer, ILogger<Grid
             AggregatorLog.ResultRefused(logger, collaborator, header.Kind, header.Round, Refusal.ReasonOf(ex).ToString(), ex.Status.Detail);
             throw;
         }
-        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && ct.IsCancellationRequested))
+        catch (Exception ex) when (IsBrokenOff(ex, ct))
         {
             // The connection went away mid-stream (an outage, a proxy, the collaborator stopped): an
             // expected event, not a failure of the aggregator; the collaborator sends the result again.
@@ -173,4 +173,10 @@ internal sealed class GridService(GrpcGrid grid, UploadPacer pacer, ILogger<Grid
             }
         }
     }
+
+    // A stream that broke off (the connection went away), not one that is malformed: bytes that do
+    // not parse are an IOException too, and CallAuthorizer refuses those as MALFORMED.
+    private static bool IsBrokenOff(Exception ex, CancellationToken ct) =>
+        (ex is IOException and not Google.Protobuf.InvalidProtocolBufferException && ex.InnerException is not Google.Protobuf.InvalidProtocolBufferException)
+        || (ex is OperationCanceledException && ct.IsCancellationRequested);
 }
